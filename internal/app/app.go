@@ -1,0 +1,141 @@
+// Package app wires sqm together: the database, the HTTP server and the
+// background jobs, with a lifecycle of New, Start and Stop used by the
+// command line and the end-to-end tests.
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/demo"
+	sqmhttp "github.com/sqmhq/sqm/internal/http"
+	"github.com/sqmhq/sqm/internal/jobs"
+	"github.com/sqmhq/sqm/internal/sqlstore"
+)
+
+// Config is what an sqm process is started with.
+type Config struct {
+	Addr  string // listen address, such as 127.0.0.1:8080 (":0" picks a port)
+	DSN   string // database; see sqlstore.Open
+	Demo  bool   // fill an empty database with a demo organisation
+	Sweep time.Duration
+	Log   *slog.Logger
+	// Now replaces the clock, for tests.
+	Now func() time.Time
+}
+
+// App is a running sqm.
+type App struct {
+	cfg      Config
+	DB       *sqlstore.DB
+	Metrics  *sqmhttp.Metrics
+	server   *http.Server
+	listener net.Listener
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	// AdminCreated reports whether this start created the admin user.
+	AdminCreated bool
+}
+
+// New opens and migrates the database and bootstraps a new installation.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Sweep == 0 {
+		cfg.Sweep = time.Second
+	}
+	db, err := sqlstore.Open(ctx, cfg.DSN, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Now != nil {
+		db.Now = cfg.Now
+	}
+	a := &App{cfg: cfg, DB: db, Metrics: sqmhttp.NewMetrics()}
+	db.Sinks = append(db.Sinks, slaCounter{a.Metrics})
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.AdminCreated, err = db.Bootstrap(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := demo.Seed(sqm.WithActor(ctx, sqm.SystemActor), db, cfg.Log); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	return a, nil
+}
+
+// Start listens and serves, and starts the background jobs.
+func (a *App) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	a.listener = ln
+	a.server = &http.Server{
+		Handler:           sqmhttp.New(a.DB, a.cfg.Log, a.Metrics),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.cancel = cancel
+	sweeper := &jobs.Sweeper{DB: a.DB, Log: a.cfg.Log, Every: a.cfg.Sweep, Runs: a.Metrics.SweepRuns, Fails: a.Metrics.SweepFails}
+	a.wg.Add(2)
+	go func() {
+		defer a.wg.Done()
+		sweeper.Run(jobCtx)
+	}()
+	go func() {
+		defer a.wg.Done()
+		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.cfg.Log.Error("serve_failed", "error", err)
+		}
+	}()
+	a.cfg.Log.Info("listening", "addr", ln.Addr().String(), "database", a.DB.Dialect())
+	return nil
+}
+
+// Addr returns the address the server listens on.
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// Stop drains the server, stops the jobs and closes the database, in the
+// reverse order of their start.
+func (a *App) Stop(ctx context.Context) error {
+	var errs []error
+	if a.server != nil {
+		errs = append(errs, a.server.Shutdown(ctx))
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	errs = append(errs, a.DB.Close())
+	return errors.Join(errs...)
+}
+
+// slaCounter counts SLA events on the metrics as they are written.
+type slaCounter struct{ m *sqmhttp.Metrics }
+
+func (c slaCounter) EventWritten(_ context.Context, _ *sql.Tx, _ *sqm.Ticket, e sqm.Event) error {
+	if e.Type.System() {
+		c.m.SLAEvents.WithLabelValues(string(e.Type), string(e.Clock)).Inc()
+	}
+	return nil
+}

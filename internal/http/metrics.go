@@ -1,0 +1,54 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are sqm's Prometheus series.
+type Metrics struct {
+	registry      *prometheus.Registry
+	requests      *prometheus.HistogramVec
+	TicketsOpened prometheus.Counter
+	// SLAEvents counts sla_warning and sla_breached events by clock.
+	SLAEvents  *prometheus.CounterVec
+	SweepRuns  prometheus.Counter
+	SweepFails prometheus.Counter
+}
+
+// NewMetrics registers sqm's series on a registry of its own.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "sqm_http_request_duration_seconds", Help: "HTTP requests by route and status.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route", "code"}),
+		TicketsOpened: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_tickets_opened_total", Help: "Tickets opened through the API."}),
+		SLAEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sqm_sla_events_total", Help: "SLA warning and breach events written, by type and clock.",
+		}, []string{"type", "clock"}),
+		SweepRuns:  prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_sla_sweep_runs_total", Help: "SLA sweep runs."}),
+		SweepFails: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_sla_sweep_errors_total", Help: "SLA sweep runs that failed."}),
+	}
+	m.registry.MustRegister(m.requests, m.TicketsOpened, m.SLAEvents, m.SweepRuns, m.SweepFails,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Registry returns the registry, for collectors added by other parts.
+func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+func (m *Metrics) observe(route string, code int, d time.Duration) {
+	m.requests.WithLabelValues(route, strconv.Itoa(code)).Observe(d.Seconds())
+}

@@ -1,0 +1,59 @@
+package http
+
+import "net/http"
+
+// routes lists every route of the server.
+func (s *Server) routes(mux *http.ServeMux) {
+	a := s.authenticated
+	mux.HandleFunc("GET /healthz", s.health)
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+
+	mux.HandleFunc("GET /api/v1/calendars", a(s.listCalendars))
+	mux.HandleFunc("POST /api/v1/calendars", a(s.createCalendar))
+	mux.HandleFunc("GET /api/v1/calendars/{id}", a(s.showCalendar))
+	mux.HandleFunc("PUT /api/v1/calendars/{id}", a(s.updateCalendar))
+	mux.HandleFunc("GET /api/v1/holiday-sets", a(s.listHolidaySets))
+
+	mux.HandleFunc("GET /api/v1/sla-policies", a(s.listPolicies))
+	mux.HandleFunc("POST /api/v1/sla-policies", a(s.createPolicy))
+	mux.HandleFunc("GET /api/v1/sla-policies/{id}", a(s.showPolicy))
+	mux.HandleFunc("PUT /api/v1/sla-policies/{id}", a(s.updatePolicy))
+
+	mux.HandleFunc("GET /api/v1/services", a(s.listServices))
+	mux.HandleFunc("POST /api/v1/services", a(s.createService))
+	mux.HandleFunc("GET /api/v1/services/{id}", a(s.showService))
+	mux.HandleFunc("PUT /api/v1/services/{id}", a(s.updateService))
+
+	mux.HandleFunc("GET /api/v1/teams", a(s.listTeams))
+	mux.HandleFunc("POST /api/v1/teams", a(s.createTeam))
+	mux.HandleFunc("GET /api/v1/teams/{id}", a(s.showTeam))
+
+	mux.HandleFunc("GET /api/v1/users", a(s.listUsers))
+	mux.HandleFunc("POST /api/v1/users", a(s.createUser))
+	mux.HandleFunc("GET /api/v1/users/{id}", a(s.showUser))
+	mux.HandleFunc("PUT /api/v1/users/{id}", a(s.updateUser))
+
+	mux.HandleFunc("GET /api/v1/tokens", a(s.listTokens))
+	mux.HandleFunc("POST /api/v1/tokens", a(s.createToken))
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a(s.revokeToken))
+
+	mux.HandleFunc("GET /api/v1/tickets", a(s.listTickets))
+	mux.HandleFunc("POST /api/v1/tickets", a(s.createTicket))
+	mux.HandleFunc("GET /api/v1/tickets/{id}", a(s.showTicket))
+	mux.HandleFunc("POST /api/v1/tickets/{id}/events", a(s.createEvent))
+	mux.HandleFunc("POST /api/v1/import/tickets", a(s.importTickets))
+
+	mux.HandleFunc("GET /api/v1/scorecard", a(s.showScorecard))
+	mux.HandleFunc("GET /api/v1/goals", a(s.listGoals))
+	mux.HandleFunc("PUT /api/v1/goals/{key}", a(s.updateGoal))
+	mux.HandleFunc("GET /api/v1/audit", a(s.listAudit))
+
+	mux.HandleFunc("/api/", s.notFound)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.JSON(w, http.StatusNotFound, problem{Type: "https://sqm.dev/problems/not_found", Title: "Not Found",
+		Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path + ". See /api/v1/openapi.json."})
+}

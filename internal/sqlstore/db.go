@@ -1,0 +1,153 @@
+// Package sqlstore persists sqm in SQL and carries its use cases: every
+// exported method checks the caller's role, validates its input, opens one
+// transaction, writes the audit log and commits last. The same SQL serves
+// SQLite (the embedded default) and PostgreSQL; dialect.go holds the
+// differences.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
+
+	"github.com/sqmhq/sqm"
+)
+
+// DB is sqm's database: a writer pool and a reader pool (the same pool on
+// PostgreSQL; one writer connection on SQLite, which has a single writer).
+type DB struct {
+	rw, ro  *sql.DB
+	dialect dialect
+	log     *slog.Logger
+	cals    *calendarCache
+
+	// Now returns the current instant; tests replace it.
+	Now func() time.Time
+	// Sinks hear of every timeline event inside the transaction that
+	// writes it; notification delivery hooks in here.
+	Sinks []EventSink
+}
+
+// EventSink is told of each event written to a ticket's timeline, inside
+// the writing transaction, so that work it enqueues is as durable as the
+// event itself.
+type EventSink interface {
+	EventWritten(ctx context.Context, tx *sql.Tx, t *sqm.Ticket, e sqm.Event) error
+}
+
+// DSN returns the data source for a data folder: an SQLite file inside it.
+func DSN(dataDir string) string { return "sqlite:" + filepath.Join(dataDir, "sqm.db") }
+
+// Open connects to the database named by dsn: "postgres://..." (or
+// "postgresql://...") for PostgreSQL, "sqlite:PATH" or a plain path for
+// SQLite. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	db := &DB{log: log, Now: time.Now, cals: newCalendarCache()}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.dialect = postgres{}
+		if db.rw, err = sql.Open("pgx", dsn); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.rw.SetMaxOpenConns(32)
+		db.rw.SetMaxIdleConns(32)
+		db.rw.SetConnMaxIdleTime(5 * time.Minute)
+		db.ro = db.rw
+	default:
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, sqm.Errorf(sqm.EINVALID, "The database path is empty.")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data folder: %w", err)
+			}
+		}
+		db.dialect = sqlite{}
+		pragmas := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		if db.rw, err = sql.Open("sqlite", "file:"+path+pragmas+"&_txlock=immediate"); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.rw.SetMaxOpenConns(1)
+		if db.ro, err = sql.Open("sqlite", "file:"+path+pragmas+"&_pragma=query_only(1)"); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.ro.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	}
+	if err := db.rw.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// Dialect names the database: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.rw.PingContext(ctx) }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.ro != nil && db.ro != db.rw {
+		errs = append(errs, db.ro.Close())
+	}
+	if db.rw != nil {
+		errs = append(errs, db.rw.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Tx is a write transaction with the instant and the actor it acts for.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	ctx   context.Context
+	now   time.Time
+	actor sqm.Actor
+}
+
+// write runs fn in a write transaction: it commits if fn returns nil and
+// rolls back otherwise, so a failed use case writes nothing.
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
+	tx := &Tx{Tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Millisecond), actor: sqm.ActorFrom(ctx)}
+	if err := fn(tx); err != nil {
+		return db.dialect.mapError(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return db.dialect.mapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// exec runs a statement in the transaction.
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(tx.ctx, query, args...)
+}
+
+// insert runs an INSERT ... RETURNING id and returns the new id.
+func (tx *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(tx.ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}

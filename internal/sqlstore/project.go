@@ -1,0 +1,156 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/calendar"
+	"github.com/sqmhq/sqm/sla"
+)
+
+// A ticket row keeps a projection of its two clocks, saved in the
+// transaction of the event that changed them, so queues, the sweep and
+// scorecards never replay timelines.
+
+// clockRow is the stored projection of one clock.
+type clockRow struct {
+	target, elapsed             int64 // milliseconds
+	dueAt, metAt, warnAt        sql.NullInt64
+	paused, warned, breachNoted bool
+}
+
+// ticketRec is a ticket as a write sees it.
+type ticketRec struct {
+	sqm.Ticket
+	id, serviceID int64
+	clocks        [2]clockRow // first response, resolution
+}
+
+var clockNames = [2]sqm.ClockName{sqm.FirstResponse, sqm.Resolution}
+
+// settle brings a ticket's projection up to date at tx.now: it computes the
+// clocks from the timeline, appends the SLA events that have come due
+// (exactly once per clock, guarded by the warned and breach-noted flags
+// saved in the same transaction), and saves the projection.
+func (tx *Tx) settle(t *ticketRec, events []sqm.Event, p *sqm.SLAPolicy, cal *calendar.Calendar) (sqm.Clocks, []sqm.Event, error) {
+	clocks := sla.Compute(events, p, cal, tx.now)
+	var added []sqm.Event
+	for i, c := range [2]sqm.Clock{clocks.FirstResponse, clocks.Resolution} {
+		row := &t.clocks[i]
+		if !row.warned && c.WarnAt != nil && !c.WarnAt.After(tx.now) {
+			added = append(added, sqm.Event{At: *c.WarnAt, Type: sqm.EventSLAWarning, By: sqm.BySystem, Clock: clockNames[i]})
+			row.warned = true
+		}
+		if !row.breachNoted && c.Breached && c.DueAt != nil {
+			added = append(added, sqm.Event{At: *c.DueAt, Type: sqm.EventSLABreached, By: sqm.BySystem, Clock: clockNames[i]})
+			row.breachNoted = true
+		}
+		row.target, row.elapsed = c.Target.Milliseconds(), c.Elapsed.Milliseconds()
+		row.dueAt, row.metAt, row.warnAt = nullMS(c.DueAt), nullMS(c.MetAt), nullMS(c.WarnAt)
+		row.paused = isPaused(c)
+	}
+	for i := range added {
+		if err := tx.appendEvent(t, &added[i]); err != nil {
+			return clocks, nil, err
+		}
+	}
+	fr, res := &t.clocks[0], &t.clocks[1]
+	_, err := tx.exec(`UPDATE tickets SET status = $1, priority = $2, updated_at = $3,
+		fr_target = $4, fr_elapsed = $5, fr_due_at = $6, fr_met_at = $7, fr_warn_at = $8, fr_paused = $9, fr_warned = $10, fr_breach_noted = $11,
+		res_target = $12, res_elapsed = $13, res_due_at = $14, res_met_at = $15, res_warn_at = $16, res_paused = $17, res_warned = $18, res_breach_noted = $19,
+		next_at = $20 WHERE id = $21`,
+		t.Status, t.Priority, ms(tx.now),
+		fr.target, fr.elapsed, fr.dueAt, fr.metAt, fr.warnAt, fr.paused, fr.warned, fr.breachNoted,
+		res.target, res.elapsed, res.dueAt, res.metAt, res.warnAt, res.paused, res.warned, res.breachNoted,
+		nextAt(t.clocks), t.id)
+	if err != nil {
+		return clocks, nil, fmt.Errorf("save clocks: %w", err)
+	}
+	t.SLA, t.UpdatedAt = clocks, tx.now
+	return clocks, added, nil
+}
+
+func isPaused(c sqm.Clock) bool {
+	if c.State == sqm.ClockPaused {
+		return true
+	}
+	n := len(c.Stretches)
+	return c.MetAt == nil && n > 0 && c.Stretches[n-1].State == "paused"
+}
+
+// nextAt is the earliest instant at which the sweep owes a clock an event:
+// its warning, or the first millisecond past its due instant.
+func nextAt(clocks [2]clockRow) sql.NullInt64 {
+	var next sql.NullInt64
+	consider := func(v int64) {
+		if !next.Valid || v < next.Int64 {
+			next = sql.NullInt64{Int64: v, Valid: true}
+		}
+	}
+	for _, c := range clocks {
+		if !c.warned && c.warnAt.Valid {
+			consider(c.warnAt.Int64)
+		}
+		if !c.breachNoted && c.dueAt.Valid && (!c.metAt.Valid || c.metAt.Int64 > c.dueAt.Int64) {
+			consider(c.dueAt.Int64 + 1)
+		}
+	}
+	return next
+}
+
+// liveClock evaluates a stored projection at now: the state and elapsed
+// time of a running clock move on with time, on its calendar.
+func liveClock(c clockRow, cal *calendar.Calendar, now time.Time) sqm.Clock {
+	out := sqm.Clock{
+		Target:  time.Duration(c.target) * time.Millisecond,
+		Elapsed: time.Duration(c.elapsed) * time.Millisecond,
+		DueAt:   fromNullMS(c.dueAt),
+		MetAt:   fromNullMS(c.metAt),
+		WarnAt:  fromNullMS(c.warnAt),
+	}
+	switch {
+	case out.MetAt != nil:
+		out.State = sqm.ClockMet
+		out.Breached = out.DueAt != nil && out.MetAt.After(*out.DueAt)
+	case c.paused:
+		out.State = sqm.ClockPaused
+		out.Breached = out.DueAt != nil && now.After(*out.DueAt)
+	default:
+		out.State = sqm.ClockRunning
+		if out.DueAt != nil && cal != nil {
+			if now.Before(*out.DueAt) {
+				out.Elapsed = out.Target - cal.Business(now, *out.DueAt)
+			} else {
+				out.Elapsed = out.Target + cal.Business(*out.DueAt, now)
+			}
+		}
+		out.Breached = out.DueAt != nil && now.After(*out.DueAt)
+	}
+	if out.Breached {
+		out.State = sqm.ClockBreached
+	}
+	return out
+}
+
+// The SQL forms of the clock states at instant $now, for queue filters.
+func clockBreachedSQL(c, now string) string {
+	return fmt.Sprintf(`(%[1]s_due_at IS NOT NULL AND ((%[1]s_met_at IS NOT NULL AND %[1]s_met_at > %[1]s_due_at) OR (%[1]s_met_at IS NULL AND %[1]s_due_at < %[2]s)))`, c, now)
+}
+
+func slaStateSQL(state sqm.ClockState, now string) string {
+	b := "(" + clockBreachedSQL("fr", now) + " OR " + clockBreachedSQL("res", now) + ")"
+	running := func(c string) string { return fmt.Sprintf("(%[1]s_met_at IS NULL AND NOT %[1]s_paused)", c) }
+	paused := func(c string) string { return fmt.Sprintf("(%[1]s_met_at IS NULL AND %[1]s_paused)", c) }
+	switch state {
+	case sqm.ClockBreached:
+		return b
+	case sqm.ClockRunning:
+		return "(NOT " + b + " AND (" + running("fr") + " OR " + running("res") + "))"
+	case sqm.ClockPaused:
+		return "(NOT " + b + " AND NOT " + running("fr") + " AND NOT " + running("res") + " AND (" + paused("fr") + " OR " + paused("res") + "))"
+	default: // met
+		return "(NOT " + b + " AND fr_met_at IS NOT NULL AND res_met_at IS NOT NULL)"
+	}
+}

@@ -1,0 +1,96 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sqmhq/sqm"
+)
+
+// where builds a WHERE clause; "?" in a condition becomes the next $N.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	for _, a := range args {
+		w.args = append(w.args, a)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1)
+	}
+	w.conds = append(w.conds, cond)
+}
+
+// arg adds an argument without a condition and returns its placeholder.
+func (w *where) arg(a any) string {
+	w.args = append(w.args, a)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// paginate trims a page read with limit+1 rows and sets its cursor.
+func paginate[T any](page sqm.Page[T], ids []int64, limit int) sqm.Page[T] {
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.NextCursor = encodeCursor(ids[limit-1])
+	}
+	if page.Items == nil {
+		page.Items = []T{}
+	}
+	return page
+}
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// scanner is a row or rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// list reads a page of a collection ordered by ID; query selects from one
+// table aliased or not, without WHERE.
+func list[T any](ctx context.Context, db *DB, cursor string, limit int, query string,
+	scan func(scanner) (T, int64, error)) (sqm.Page[T], error) {
+	var page sqm.Page[T]
+	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
+		return page, err
+	}
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return page, err
+	}
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return page, err
+	}
+	rows, err := db.ro.QueryContext(ctx, query+` WHERE id > $1 ORDER BY id LIMIT $2`, after, limit+1)
+	if err != nil {
+		return page, fmt.Errorf("list: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		v, id, err := scan(rows)
+		if err != nil {
+			return page, fmt.Errorf("list: %w", err)
+		}
+		page.Items = append(page.Items, v)
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("list: %w", err)
+	}
+	return paginate(page, ids, limit), nil
+}

@@ -1,0 +1,46 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+)
+
+// SweepBatch is how many tickets one sweep transaction claims.
+const SweepBatch = 200
+
+// SweepSLA writes the sla_warning and sla_breached events that have come
+// due and returns how many tickets it settled. It claims due tickets with
+// one indexed range query (FOR UPDATE SKIP LOCKED on PostgreSQL, the single
+// writer on SQLite), so replicas never write an event twice: the flags that
+// guard each event are saved in the transaction that writes it.
+func (db *DB) SweepSLA(ctx context.Context) (int, error) {
+	n := 0
+	err := db.write(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM tickets WHERE next_at IS NOT NULL AND next_at <= $1
+			ORDER BY next_at LIMIT $2`+db.dialect.skipLocked(), ms(tx.now), SweepBatch)
+		if err != nil {
+			return fmt.Errorf("sweep: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("sweep: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sweep: %w", err)
+		}
+		for _, id := range ids {
+			if err := tx.resettle(id); err != nil {
+				return fmt.Errorf("sweep ticket %d: %w", id, err)
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,233 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/calendar"
+	"github.com/sqmhq/sqm/sla"
+)
+
+// CreateTicket opens a ticket on a service and starts its clocks. Agents and up.
+func (db *DB) CreateTicket(ctx context.Context, nt sqm.NewTicket) (sqm.Ticket, error) {
+	if err := sqm.Require(ctx, sqm.RoleAgent); err != nil {
+		return sqm.Ticket{}, err
+	}
+	if err := nt.Validate(); err != nil {
+		return sqm.Ticket{}, err
+	}
+	sid, err := refID("service_id", "Service", nt.ServiceID)
+	if err != nil {
+		return sqm.Ticket{}, err
+	}
+	var t *ticketRec
+	err = db.write(ctx, func(tx *Tx) error {
+		t = &ticketRec{Ticket: sqm.Ticket{
+			ServiceID: nt.ServiceID, Type: nt.Type, Priority: nt.Priority, Status: sqm.StatusNew,
+			Title: nt.Title, Description: nt.Description, OpenedAt: tx.now, OpenedBy: tx.actor.UserID,
+		}, serviceID: sid.Int64}
+		return tx.openTicket(t, nil)
+	})
+	if err != nil {
+		return sqm.Ticket{}, err
+	}
+	return t.Ticket, nil
+}
+
+// openTicket inserts t with its opened event and then its further events
+// (an import's), and settles its clocks.
+func (tx *Tx) openTicket(t *ticketRec, more []sqm.NewEvent) error {
+	p, cal, err := tx.db.rules(tx.ctx, tx, t.serviceID)
+	if err != nil {
+		return err
+	}
+	var team sql.NullInt64
+	if err := tx.QueryRowContext(tx.ctx, `SELECT team_id FROM services WHERE id = $1`, t.serviceID).Scan(&team); err != nil {
+		return fmt.Errorf("open ticket: %w", err)
+	}
+	t.TeamID = nullIDString(team)
+	opener, _ := refID("", "", tx.actor.UserID)
+	var ref sql.NullString
+	if t.Ref != "" {
+		ref = sql.NullString{String: t.Ref, Valid: true}
+	}
+	t.id, err = tx.insert(`INSERT INTO tickets (ref, service_id, team_id, type, priority, status, title, description,
+		opened_at, updated_at, opened_by, imported, fr_target, fr_elapsed, res_target, res_elapsed)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, 0, 0, 0, 0)`,
+		ref, t.serviceID, team, t.Type, t.Priority, t.Status, t.Title, t.Description, ms(t.OpenedAt), opener, t.Imported)
+	if err != nil {
+		return fmt.Errorf("open ticket: %w", err)
+	}
+	t.ID = idString(t.id)
+	events := []sqm.Event{{At: t.OpenedAt, Type: sqm.EventOpened, By: sqm.ByStaff, Priority: t.Priority}}
+	if err := tx.appendEvent(t, &events[0]); err != nil {
+		return err
+	}
+	for i, ne := range more {
+		ev := ne.Event(ne.At.UTC().Truncate(time.Millisecond))
+		if err := sqm.CheckTransition(t.Status, t.Priority, ev); err != nil {
+			e := err.(*sqm.Error)
+			return &sqm.Error{Code: sqm.EINVALID, Field: fmt.Sprintf("events[%d].%s", i, e.Field), Message: e.Message}
+		}
+		apply(t, ev)
+		if err := tx.appendEvent(t, &ev); err != nil {
+			return err
+		}
+		events = append(events, ev)
+	}
+	if _, _, err := tx.settle(t, events, p, cal); err != nil {
+		return err
+	}
+	action := "ticket.create"
+	if t.Imported {
+		action = "ticket.import"
+	}
+	return tx.audit(action, "ticket", t.id, map[string]any{
+		"ref": t.Ref, "service_id": t.ServiceID, "type": t.Type, "priority": t.Priority, "title": t.Title,
+		"opened_at": t.OpenedAt, "events": len(events)})
+}
+
+// apply moves a ticket's current fields by one event.
+func apply(t *ticketRec, ev sqm.Event) {
+	switch ev.Type {
+	case sqm.EventStatus:
+		t.Status = ev.Status
+	case sqm.EventPriority:
+		t.Priority = ev.Priority
+	}
+}
+
+// appendEvent writes an event to a ticket's timeline and tells the sinks.
+func (tx *Tx) appendEvent(t *ticketRec, ev *sqm.Event) error {
+	if ev.ActorID == "" && ev.By == sqm.ByStaff && !t.Imported {
+		ev.ActorID, ev.Actor = tx.actor.UserID, tx.actor.Name
+	}
+	actor, _ := refID("", "", ev.ActorID)
+	id, err := tx.insert(`INSERT INTO ticket_events (ticket_id, at, type, by_kind, actor_id, public, body, status, priority, clock, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		t.id, ms(ev.At), ev.Type, ev.By, actor, ev.Public, ev.Body, ev.Status, ev.Priority, ev.Clock, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("append event: %w", err)
+	}
+	ev.ID = idString(id)
+	t.Events = append(t.Events, *ev)
+	for _, s := range tx.db.Sinks {
+		if err := s.EventWritten(tx.ctx, tx.Tx, &t.Ticket, *ev); err != nil {
+			return fmt.Errorf("event sink: %w", err)
+		}
+	}
+	return nil
+}
+
+// GetTicket returns a ticket with its timeline and both clocks evaluated now.
+func (db *DB) GetTicket(ctx context.Context, id string) (sqm.Ticket, error) {
+	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
+		return sqm.Ticket{}, err
+	}
+	tid, err := parseID("Ticket", id)
+	if err != nil {
+		return sqm.Ticket{}, err
+	}
+	t, err := loadTicket(ctx, db.ro, tid, "")
+	if err != nil {
+		return sqm.Ticket{}, err
+	}
+	events, err := loadEvents(ctx, db.ro, tid)
+	if err != nil {
+		return sqm.Ticket{}, err
+	}
+	p, cal, err := db.rules(ctx, db.ro, t.serviceID)
+	if err != nil {
+		return sqm.Ticket{}, err
+	}
+	t.Events = events
+	t.SLA = computeAt(events, p, cal, db.Now(), t)
+	return t.Ticket, nil
+}
+
+// computeAt evaluates the clocks of a ticket now, from its timeline and its
+// service's current policy. A stopped ticket keeps the figures saved when it
+// stopped: a later policy edit does not rewrite history, so where the two
+// disagree the saved projection is shown.
+func computeAt(events []sqm.Event, p *sqm.SLAPolicy, cal *calendar.Calendar, now time.Time, t *ticketRec) sqm.Clocks {
+	c := sla.Compute(events, p, cal, now)
+	if !t.Status.Done() {
+		return c
+	}
+	saved := [2]sqm.Clock{liveClock(t.clocks[0], cal, now), liveClock(t.clocks[1], cal, now)}
+	for i, got := range [2]*sqm.Clock{&c.FirstResponse, &c.Resolution} {
+		if !sameFigures(*got, saved[i]) {
+			*got = saved[i]
+		}
+	}
+	return c
+}
+
+func sameFigures(a, b sqm.Clock) bool {
+	eq := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
+	return a.State == b.State && a.Target == b.Target && a.Elapsed.Milliseconds() == b.Elapsed.Milliseconds() &&
+		eq(a.DueAt, b.DueAt) && eq(a.MetAt, b.MetAt)
+}
+
+const ticketColumns = `SELECT id, ref, service_id, team_id, type, priority, status, title, description, opened_at, updated_at,
+	opened_by, imported,
+	fr_target, fr_elapsed, fr_due_at, fr_met_at, fr_warn_at, fr_paused, fr_warned, fr_breach_noted,
+	res_target, res_elapsed, res_due_at, res_met_at, res_warn_at, res_paused, res_warned, res_breach_noted
+	FROM tickets`
+
+func loadTicket(ctx context.Context, q querier, id int64, lock string) (*ticketRec, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, ticketColumns+` WHERE id = $1`+lock, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sqm.Errorf(sqm.ENOTFOUND, "Ticket %d not found.", id)
+	}
+	return t, err
+}
+
+func scanTicket(s scanner) (*ticketRec, error) {
+	var (
+		t               ticketRec
+		ref             sql.NullString
+		team, openedBy  sql.NullInt64
+		opened, updated int64
+		fr, res         = &t.clocks[0], &t.clocks[1]
+	)
+	err := s.Scan(&t.id, &ref, &t.serviceID, &team, &t.Type, &t.Priority, &t.Status, &t.Title, &t.Description,
+		&opened, &updated, &openedBy, &t.Imported,
+		&fr.target, &fr.elapsed, &fr.dueAt, &fr.metAt, &fr.warnAt, &fr.paused, &fr.warned, &fr.breachNoted,
+		&res.target, &res.elapsed, &res.dueAt, &res.metAt, &res.warnAt, &res.paused, &res.warned, &res.breachNoted)
+	if err != nil {
+		return nil, err
+	}
+	t.ID, t.Ref, t.ServiceID, t.TeamID = idString(t.id), ref.String, idString(t.serviceID), nullIDString(team)
+	t.OpenedAt, t.UpdatedAt, t.OpenedBy = fromMS(opened), fromMS(updated), nullIDString(openedBy)
+	return &t, nil
+}
+
+func loadEvents(ctx context.Context, q querier, ticketID int64) ([]sqm.Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.at, e.type, e.by_kind, e.actor_id, COALESCE(u.name, ''), e.public,
+			e.body, e.status, e.priority, e.clock
+		FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.ticket_id = $1 ORDER BY e.at, e.id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("load events: %w", err)
+	}
+	defer rows.Close()
+	var events []sqm.Event
+	for rows.Next() {
+		var (
+			e      sqm.Event
+			id, at int64
+			actor  sql.NullInt64
+		)
+		if err := rows.Scan(&id, &at, &e.Type, &e.By, &actor, &e.Actor, &e.Public, &e.Body, &e.Status, &e.Priority, &e.Clock); err != nil {
+			return nil, fmt.Errorf("load events: %w", err)
+		}
+		e.ID, e.At, e.ActorID = idString(id), fromMS(at), nullIDString(actor)
+		events = append(events, e)
+	}
+	return events, rows.Err()
+}

@@ -1,0 +1,88 @@
+package sqm
+
+import "time"
+
+// ClockFigures are a scorecard's figures for one clock.
+type ClockFigures struct {
+	Tickets    int      `json:"tickets"`
+	Met        int      `json:"met"`
+	Breached   int      `json:"breached"`
+	Running    int      `json:"running"`
+	Attainment *float64 `json:"attainment"` // nil when no clock is met or breached
+	P50        *int64   `json:"p50_seconds"`
+	P90        *int64   `json:"p90_seconds"`
+	Max        *int64   `json:"max_seconds"`
+	Stopped    int      `json:"stopped"` // the sample behind the percentiles
+}
+
+// Goal is a quantified target of the strategy, editable by an organisation.
+type Goal struct {
+	Key string `json:"key"`
+	// Value is the goal; Comparison says whether the measured figure must be
+	// at least ("gte") or below ("lt") it.
+	Value      float64 `json:"goal"`
+	Comparison string  `json:"comparison"`
+	Unit       string  `json:"unit"`
+}
+
+// The goal keys.
+const (
+	GoalFirstResponse = "first_response_attainment"
+	GoalResolution    = "resolution_attainment"
+	GoalFailureRate   = "failure_rate"
+	GoalSatisfaction  = "csat"
+)
+
+// DefaultGoals are the strategy's four quantified targets.
+func DefaultGoals() []Goal {
+	return []Goal{
+		{Key: GoalFirstResponse, Value: 0.95, Comparison: "gte", Unit: "ratio"},
+		{Key: GoalResolution, Value: 0.95, Comparison: "gte", Unit: "ratio"},
+		{Key: GoalFailureRate, Value: 0.01, Comparison: "lt", Unit: "ratio"},
+		{Key: GoalSatisfaction, Value: 0.90, Comparison: "gte", Unit: "ratio"},
+	}
+}
+
+// TargetFigure is a goal against its measured figure; Actual and Met are nil
+// when there is no data yet.
+type TargetFigure struct {
+	Key        string   `json:"key"`
+	Goal       float64  `json:"goal"`
+	Comparison string   `json:"comparison"`
+	Actual     *float64 `json:"actual"`
+	Met        *bool    `json:"met"`
+	Sample     int      `json:"sample"`
+}
+
+// Judge compares a measured figure with the goal.
+func (g Goal) Judge(actual *float64, sample int) TargetFigure {
+	f := TargetFigure{Key: g.Key, Goal: g.Value, Comparison: g.Comparison, Actual: actual, Sample: sample}
+	if actual != nil {
+		met := *actual >= g.Value
+		if g.Comparison == "lt" {
+			met = *actual < g.Value
+		}
+		f.Met = &met
+	}
+	return f
+}
+
+// ScorecardQuery selects the tickets of a scorecard: those opened in the
+// half-open period [From, To), optionally of one service, team or type.
+type ScorecardQuery struct {
+	From, To  time.Time
+	ServiceID string
+	TeamID    string
+	Type      TicketType
+}
+
+// Scorecard is the measured figures of a period against the goals.
+type Scorecard struct {
+	From          time.Time      `json:"from"`
+	To            time.Time      `json:"to"`
+	ServiceID     string         `json:"service_id,omitempty"`
+	TeamID        string         `json:"team_id,omitempty"`
+	FirstResponse ClockFigures   `json:"first_response"`
+	Resolution    ClockFigures   `json:"resolution"`
+	Targets       []TargetFigure `json:"targets"`
+}
