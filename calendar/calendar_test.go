@@ -123,3 +123,40 @@ func TestNew(t *testing.T) {
 		})
 	}
 }
+
+func TestConcurrentUseBuildsEachYearOnce(t *testing.T) {
+	c := mustNew(t, officeCN)
+	from := wall(t, c, "2024-01-01 00:00")
+	want := c.Business(from, from.AddDate(4, 0, 0))
+	done := make(chan time.Duration)
+	for i := range 8 {
+		go func() {
+			start := from.AddDate(0, i, 0) // warm the years in different orders
+			c.Business(start, start.AddDate(1, 0, 0))
+			done <- c.Business(from, from.AddDate(4, 0, 0))
+		}()
+	}
+	for range 8 {
+		if got := <-done; got != want {
+			t.Fatalf("concurrent Business = %v, want %v", got, want)
+		}
+	}
+}
+
+func TestInstantsOutsideTheSupportedRange(t *testing.T) {
+	c := mustNew(t, officeUTC)
+	far := time.Date(2300, 1, 1, 10, 0, 0, 0, time.UTC)
+	if c.Working(far) || c.Working(time.Date(1600, 1, 3, 10, 0, 0, 0, time.UTC)) {
+		t.Fatal("Working outside the range is true")
+	}
+	if got := c.Add(far, time.Hour); !got.Equal(far) {
+		t.Fatalf("Add beyond the range = %v, want from", got)
+	}
+	if got := c.Business(far, far.Add(100*time.Hour)); got != 0 {
+		t.Fatalf("Business beyond the range = %v, want 0", got)
+	}
+	early := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got := c.Add(early, time.Hour); !got.Equal(time.Date(1700, 1, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Fatalf("Add before the range = %v, want its first working hour", got) // 1700-01-01 was a Friday
+	}
+}

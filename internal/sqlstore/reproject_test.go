@@ -1,0 +1,89 @@
+package sqlstore_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/testdb"
+)
+
+// Helpdesks are known to lose paused time when a policy is swapped: the
+// clocks of open tickets must be recomputed from the whole timeline.
+func TestPolicyEditsRecomputeOpenTickets(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		p := e.policy(t, "Standard", time.Hour, 4*time.Hour)
+		svc := e.service(t, "Payments", p.ID)
+		open := e.ticket(t, svc.ID, sqm.P1)
+		done := e.ticket(t, svc.ID, sqm.P1)
+		e.event(t, open.ID, sqm.NewEvent{Type: sqm.EventAck})
+		e.clock.Add(30 * time.Minute)
+		e.event(t, open.ID, status(sqm.StatusWaitingOnCustomer))
+		e.event(t, done.ID, status(sqm.StatusResolved))
+		e.clock.Add(2 * time.Hour)
+		e.event(t, open.ID, status(sqm.StatusInProgress))
+		e.clock.Add(30 * time.Minute) // open: 1h of running time, 2h paused
+
+		t.Run("a new target applies with the paused time still excluded", func(t *testing.T) {
+			p.Targets[sqm.P1] = sqm.Target{FirstResponse: time.Hour, Resolution: 90 * time.Minute}
+			if _, err := e.db.UpdatePolicy(e.ctx, p.ID, p); err != nil {
+				t.Fatal(err)
+			}
+			res := e.get(t, open.ID).SLA.Resolution
+			if res.Target != 90*time.Minute || res.Elapsed != time.Hour || !res.DueAt.Equal(e.clock.Now().Add(30*time.Minute)) {
+				t.Fatalf("after the edit: target %v elapsed %v due %v", res.Target, res.Elapsed, res.DueAt)
+			}
+			list, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{ServiceID: svc.ID, SLAState: sqm.ClockRunning})
+			if err != nil || len(list.Items) != 1 || list.Items[0].ID != open.ID {
+				t.Fatalf("the queue did not see the recomputed projection: %v %+v", err, list.Items)
+			}
+			if !list.Items[0].SLA.Resolution.DueAt.Equal(*res.DueAt) {
+				t.Fatalf("queue due %v, ticket due %v", list.Items[0].SLA.Resolution.DueAt, res.DueAt)
+			}
+		})
+
+		t.Run("dropping a pause status counts the waiting time from the timeline", func(t *testing.T) {
+			p.PauseStatuses = nil
+			if _, err := e.db.UpdatePolicy(e.ctx, p.ID, p); err != nil {
+				t.Fatal(err)
+			}
+			res := e.get(t, open.ID).SLA.Resolution
+			if res.Elapsed != 3*time.Hour || !res.Breached {
+				t.Fatalf("without pauses: elapsed %v breached %v", res.Elapsed, res.Breached)
+			}
+		})
+
+		t.Run("a resolved ticket keeps the figures it stopped with", func(t *testing.T) {
+			res := e.get(t, done.ID).SLA.Resolution
+			if res.Target != 4*time.Hour || res.State != sqm.ClockMet {
+				t.Fatalf("a stopped ticket was rewritten: %+v", res)
+			}
+		})
+
+		t.Run("moving a service to another policy recomputes its open tickets", func(t *testing.T) {
+			office, err := e.db.CreateCalendar(e.ctx, sqm.Calendar{Name: "Office", Timezone: "Asia/Shanghai",
+				Hours: map[string][]string{"mon": {"09:00-12:00", "13:30-18:00"}, "tue": {"09:00-12:00", "13:30-18:00"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := sqm.DefaultPolicy(office.ID)
+			q.Name = "Office hours"
+			q, err = e.db.CreatePolicy(e.ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc.SLAPolicyID = q.ID
+			if _, err := e.db.UpdateService(e.ctx, svc.ID, svc); err != nil {
+				t.Fatal(err)
+			}
+			// Opened Monday 10:00 Beijing, it ran 10:00-10:30, waited
+			// 10:30-12:30 and ran 12:30-13:00, which is lunch on the office
+			// calendar: 30 minutes of business time.
+			res := e.get(t, open.ID).SLA.Resolution
+			if res.Target != 4*time.Hour || res.Elapsed != 30*time.Minute {
+				t.Fatalf("on the office calendar: target %v elapsed %v", res.Target, res.Elapsed)
+			}
+		})
+	})
+}
