@@ -36,6 +36,11 @@ func NewMetrics() *Metrics {
 		SweepRuns:  prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_sla_sweep_runs_total", Help: "SLA sweep runs."}),
 		SweepFails: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_sla_sweep_errors_total", Help: "SLA sweep runs that failed."}),
 	}
+	for _, typ := range []string{"sla_warning", "sla_breached"} {
+		for _, clock := range []string{"first_response", "resolution"} {
+			m.SLAEvents.WithLabelValues(typ, clock) // present from the start, at zero
+		}
+	}
 	m.registry.MustRegister(m.requests, m.TicketsOpened, m.SLAEvents, m.SweepRuns, m.SweepFails,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -10,9 +10,6 @@ import (
 	"github.com/sqmhq/sqm/kpi"
 )
 
-// MaxScorecardSpan bounds a scorecard's period.
-const MaxScorecardSpan = 5 * 366 * 24 * 3600 * 1000 // five years, in ms
-
 // Scorecard measures the tickets opened in [From, To) against the goals,
 // from the saved clock projections: attainment = met on time / (met on time
 // + breached), running clocks not yet breached left out; nearest-rank
@@ -29,8 +26,6 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		return sc, sqm.FieldError("to", "The end of the period is required (RFC 3339).")
 	case !q.To.After(q.From):
 		return sc, sqm.FieldError("to", "The end of the period must be after its start.")
-	case ms(q.To)-ms(q.From) > MaxScorecardSpan:
-		return sc, sqm.FieldError("to", "A scorecard covers at most five years.")
 	}
 	now := ms(db.Now())
 	w := where{}
