@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -53,8 +55,8 @@ func (db *DB) UpdateCalendar(ctx context.Context, id string, c sqm.Calendar) (sq
 		}
 		hours, holidays, workdays := calendarJSON(c)
 		if _, err := tx.exec(`UPDATE calendars SET name = $1, timezone = $2, hours = $3, holidays = $4, workdays = $5,
-			holiday_set = $6, updated_at = $7 WHERE id = $8`,
-			c.Name, c.Timezone, hours, holidays, workdays, c.HolidaySet, ms(tx.now), cid); err != nil {
+			holiday_set = $6, updated_at = $7, version = $8 WHERE id = $9`,
+			c.Name, c.Timezone, hours, holidays, workdays, c.HolidaySet, ms(tx.now), newVersion(), cid); err != nil {
 			return fmt.Errorf("update calendar: %w", err)
 		}
 		c.ID, c.CreatedAt, c.UpdatedAt = id, old.CreatedAt, tx.now
@@ -138,25 +140,26 @@ func calendarJSON(c sqm.Calendar) (hours, holidays, workdays string) {
 }
 
 // calendarCache keeps built calendars by ID and version, so a ticket write
-// does not parse its calendar again.
+// does not parse its calendar again. An edit gives the calendar a new random
+// version, never reused even when the edit rolls back after a build.
 type calendarCache struct {
 	mu sync.Mutex
 	m  map[int64]cachedCalendar
 }
 
 type cachedCalendar struct {
-	updated int64
+	version int64
 	cal     *calendar.Calendar
 }
 
 func newCalendarCache() *calendarCache { return &calendarCache{m: map[int64]cachedCalendar{}} }
 
 // get returns the calendar of the given version, building it with load on a miss.
-func (cc *calendarCache) get(id, updated int64, load func() (sqm.Calendar, error)) (*calendar.Calendar, error) {
+func (cc *calendarCache) get(id, version int64, load func() (sqm.Calendar, error)) (*calendar.Calendar, error) {
 	cc.mu.Lock()
 	c, ok := cc.m[id]
 	cc.mu.Unlock()
-	if ok && c.updated == updated {
+	if ok && c.version == version {
 		return c.cal, nil
 	}
 	def, err := load()
@@ -168,7 +171,13 @@ func (cc *calendarCache) get(id, updated int64, load func() (sqm.Calendar, error
 		return nil, fmt.Errorf("calendar %d: %w", id, err)
 	}
 	cc.mu.Lock()
-	cc.m[id] = cachedCalendar{updated: updated, cal: cal}
+	cc.m[id] = cachedCalendar{version: version, cal: cal}
 	cc.mu.Unlock()
 	return cal, nil
+}
+
+func newVersion() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:]) >> 1)
 }

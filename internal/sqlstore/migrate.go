@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -50,34 +51,44 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: bad file name %s", e.Name())
 		}
-		var n int
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", version).Scan(&n); err != nil {
-			return fmt.Errorf("migrate: %w", err)
+		applied, err := migrateOne(ctx, conn, version, dir+"/"+e.Name())
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", e.Name(), err)
 		}
-		if n > 0 {
+		if !applied {
 			continue
-		}
-		body, err := migrations.ReadFile(dir + "/" + e.Name())
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback() //nolint:errcheck
-			return fmt.Errorf("migrate %s: %w", e.Name(), err)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-			version, e.Name(), time.Now().UnixMilli()); err != nil {
-			tx.Rollback() //nolint:errcheck
-			return fmt.Errorf("migrate %s: %w", e.Name(), err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migrate %s: %w", e.Name(), err)
 		}
 		db.log.Info("migration_applied", "version", version, "name", e.Name())
 	}
 	return nil
+}
+
+// migrateOne applies one migration unless it is applied already; the check
+// is inside the migration's transaction, which on SQLite takes the write
+// lock at once, so two processes starting together apply it once.
+func migrateOne(ctx context.Context, conn *sql.Conn, version int, path string) (bool, error) {
+	body, err := migrations.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", version).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+		version, path, time.Now().UnixMilli()); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
 }

@@ -139,7 +139,7 @@ func (db *DB) rules(ctx context.Context, q querier, serviceID int64) (*sqm.SLAPo
 		targets, pauses  string
 	)
 	err := q.QueryRowContext(ctx, `SELECT p.id, p.name, p.calendar_id, p.targets, p.pause_statuses, p.warn_at_percent,
-			p.is_default, p.created_at, p.updated_at, c.updated_at
+			p.is_default, p.created_at, p.updated_at, c.version
 		FROM services s JOIN sla_policies p ON p.id = `+effectivePolicy+`
 		JOIN calendars c ON c.id = p.calendar_id WHERE s.id = $1`, serviceID).
 		Scan(&pid, &p.Name, &calID, &targets, &pauses, &p.WarnAtPercent, &p.Default, &created, &upd, &cupd)

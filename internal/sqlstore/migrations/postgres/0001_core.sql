@@ -37,6 +37,7 @@ CREATE TABLE calendars (
     holidays    TEXT    NOT NULL,
     workdays    TEXT    NOT NULL,
     holiday_set TEXT    NOT NULL DEFAULT '',
+    version     BIGINT NOT NULL DEFAULT 1, -- new at every edit; keys the cache of built calendars
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL
 );

@@ -1,0 +1,132 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/sqlstore"
+	"github.com/sqmhq/sqm/internal/testdb"
+)
+
+func TestPagination(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		svc := e.service(t, "Payments", "")
+		made := map[string]bool{}
+		for range 7 {
+			made[e.ticket(t, svc.ID, sqm.P3).ID] = true
+		}
+		seen := map[string]bool{}
+		cursor, pages := "", 0
+		for {
+			p, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{Limit: 3, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, tk := range p.Items {
+				if seen[tk.ID] {
+					t.Fatalf("ticket %s on two pages", tk.ID)
+				}
+				seen[tk.ID] = true
+			}
+			if cursor = p.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if pages != 3 || len(seen) != len(made) {
+			t.Fatalf("%d pages with %d tickets; want 3 pages with %d", pages, len(seen), len(made))
+		}
+		_, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{Limit: sqlstore.MaxLimit + 1})
+		wantCode(t, err, sqm.EINVALID, "limit")
+		_, err = e.db.ListTickets(e.ctx, sqm.TicketFilter{SLAState: "late"})
+		wantCode(t, err, sqm.EINVALID, "sla_state")
+		for i := range 3 {
+			if _, err := e.db.CreateTeam(e.ctx, sqm.Team{Name: fmt.Sprintf("Team %d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, err := e.db.ListTeams(e.ctx, "", 2)
+		if err != nil || len(first.Items) != 2 || first.NextCursor == "" {
+			t.Fatalf("first page of teams: %+v %v", first, err)
+		}
+		rest, err := e.db.ListTeams(e.ctx, first.NextCursor, 2)
+		if err != nil || len(rest.Items) != 1 || rest.NextCursor != "" || rest.Items[0].Name != "Team 2" {
+			t.Fatalf("second page of teams: %+v %v", rest, err)
+		}
+	})
+}
+
+// A calendar edit moves the due instants of the open tickets that run on it.
+func TestCalendarEditRecomputes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		office := sqm.Calendar{Name: "Office", Timezone: "Asia/Shanghai", HolidaySet: "cn",
+			Hours: map[string][]string{"mon": {"09:00-18:00"}, "tue": {"09:00-18:00"}, "wed": {"09:00-18:00"}}}
+		cal, err := e.db.CreateCalendar(e.ctx, office)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := sqm.DefaultPolicy(cal.ID)
+		p.Name = "Office"
+		p.Targets[sqm.P1] = sqm.Target{FirstResponse: 9 * time.Hour, Resolution: 18 * time.Hour}
+		if p, err = e.db.CreatePolicy(e.ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		tk := e.ticket(t, e.service(t, "Payments", p.ID).ID, sqm.P1) // Monday 10:00 Beijing
+		tuesday := time.Date(2026, 11, 3, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+		if due := e.get(t, tk.ID).SLA.FirstResponse.DueAt; !due.Equal(tuesday) {
+			t.Fatalf("due %v, want Tuesday 10:00", due)
+		}
+		cal.Holidays = []string{"2026-11-03"}
+		if _, err := e.db.UpdateCalendar(e.ctx, cal.ID, cal); err != nil {
+			t.Fatal(err)
+		}
+		if due := e.get(t, tk.ID).SLA.FirstResponse.DueAt; !due.Equal(tuesday.Add(24 * time.Hour)) {
+			t.Fatalf("after making Tuesday a holiday, due %v, want Wednesday 10:00", due)
+		}
+	})
+}
+
+// Replicas starting together on an empty database bootstrap it once.
+func TestBootstrapConcurrently(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		var wg sync.WaitGroup
+		created := make([]bool, 3)
+		errs := make([]error, 3)
+		for i := range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				db, err := sqlstore.Open(context.Background(), dsn, nil)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer db.Close()
+				if errs[i] = db.Migrate(context.Background()); errs[i] == nil {
+					created[i], errs[i] = db.Bootstrap(context.Background())
+				}
+			}()
+		}
+		wg.Wait()
+		n := 0
+		for i := range 3 {
+			if errs[i] != nil {
+				t.Fatalf("replica %d: %v", i, errs[i])
+			}
+			if created[i] {
+				n++
+			}
+		}
+		e := newEnv(t, dsn)
+		if n != 1 || count(t, e, "sla_policies") != 1 || count(t, e, "calendars") != 1 || count(t, e, "users") != 1 {
+			t.Fatalf("%d replicas created the admin; policies %d, calendars %d, users %d", n,
+				count(t, e, "sla_policies"), count(t, e, "calendars"), count(t, e, "users"))
+		}
+	})
+}
