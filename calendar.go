@@ -36,7 +36,7 @@ const AllDay = "00:00-24:00"
 
 // Calendar24x7 returns the definition of a calendar worked around the clock.
 func Calendar24x7(name, zone string) Calendar {
-	c := Calendar{Name: name, Timezone: zone, Hours: map[string][]string{}}
+	c := Calendar{Name: name, Timezone: zone, Hours: map[string][]string{}, Holidays: []string{}, Workdays: []string{}}
 	for _, d := range Weekdays {
 		c.Hours[d] = []string{AllDay}
 	}

@@ -69,17 +69,18 @@ func (e *NewEvent) Validate() error {
 			return FieldError("public", "Say whether the comment is public (true: a reply the requester sees) or an internal note (false).")
 		}
 		return checkText("body", e.Body, MaxBody, true)
-	case EventAck:
-	case EventStatus:
-		if !e.Status.Valid() {
-			return FieldError("status", "Status must be one of new, in_progress, waiting_on_customer, resolved, closed.")
-		}
-	case EventPriority:
-		if !e.Priority.Valid() {
-			return FieldError("priority", "Priority must be one of P1, P2, P3, P4.")
-		}
+	case EventAck, EventStatus, EventPriority:
 	default:
 		return FieldError("type", "Type must be one of comment, ack, status, priority.")
+	}
+	if e.By != "" && e.By != ByStaff {
+		return FieldError("by", "Only a comment can come from the requester; by must be staff or left out.")
+	}
+	if e.Type == EventStatus && !e.Status.Valid() {
+		return FieldError("status", "Status must be one of new, in_progress, waiting_on_customer, resolved, closed.")
+	}
+	if e.Type == EventPriority && !e.Priority.Valid() {
+		return FieldError("priority", "Priority must be one of P1, P2, P3, P4.")
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func (db *DB) goals(ctx context.Context) ([]sqm.Goal, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("goals: %w", err)
 	}
-	var out []sqm.Goal
+	out := []sqm.Goal{}
 	for _, d := range sqm.DefaultGoals() { // a stable order
 		if g, ok := byKey[d.Key]; ok {
 			out = append(out, g)

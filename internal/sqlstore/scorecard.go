@@ -73,6 +73,7 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		return sc, fmt.Errorf("scorecard: %w", err)
 	}
 	sc.FirstResponse, sc.Resolution = fr.figures(), res.figures()
+	sc.Targets = []sqm.TargetFigure{}
 	goals, err := db.goals(ctx)
 	if err != nil {
 		return sc, err

@@ -1,0 +1,288 @@
+package http
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/sqlstore"
+)
+
+// loadOpenAPI parses and validates the embedded document, as published.
+func loadOpenAPI(t *testing.T) *openapi3.T {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(openAPIDoc)
+	if err != nil {
+		t.Fatalf("openapi.json does not parse: %v", err)
+	}
+	if !doc.IsOpenAPI31OrLater() {
+		t.Fatalf("openapi.json declares OpenAPI %s; want 3.1", doc.OpenAPI)
+	}
+	if err := doc.Validate(loader.Context, openapi3.EnableSchemaFormatValidation()); err != nil {
+		t.Fatalf("openapi.json is not a valid OpenAPI document: %v", err)
+	}
+	return doc
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	doc := loadOpenAPI(t)
+	if doc.Components == nil || doc.Components.SecuritySchemes["bearerAuth"] == nil {
+		t.Fatal("openapi.json has no bearerAuth security scheme")
+	}
+	if len(doc.Security) == 0 {
+		t.Error("openapi.json requires no security by default")
+	}
+}
+
+// registeredRoutes reads routes.go and returns its "METHOD /path" patterns,
+// leaving out the /api/ catch-all, which has no method, each with whether its
+// handler is wrapped in a(...), the authentication middleware.
+func registeredRoutes(t *testing.T) map[string]bool {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "routes.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || (sel.Sel.Name != "HandleFunc" && sel.Sel.Name != "Handle") {
+			return true
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			t.Errorf("a route pattern is not a string literal: %v", call.Args[0])
+			return true
+		}
+		pattern, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(pattern, " ") {
+			if pattern != "/api/" {
+				t.Errorf("route %q has no method; only the /api/ catch-all may", pattern)
+			}
+			return true
+		}
+		authenticated := false
+		if wrapped, ok := call.Args[len(call.Args)-1].(*ast.CallExpr); ok {
+			fn, _ := ast.Unparen(wrapped.Fun).(*ast.Ident)
+			authenticated = fn != nil && fn.Name == "a"
+		}
+		routes[pattern] = authenticated
+		return true
+	})
+	if len(routes) < 10 {
+		t.Fatalf("found only %d routes in routes.go; is the parser looking at the right calls?", len(routes))
+	}
+	return routes
+}
+
+// documentedRoutes returns the document's operations as "METHOD /path".
+func documentedRoutes(doc *openapi3.T) []string {
+	var routes []string
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			routes = append(routes, strings.ToUpper(method)+" "+path)
+		}
+	}
+	return routes
+}
+
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	registered, documented := registeredRoutes(t), documentedRoutes(doc)
+	for r := range registered {
+		if !slices.Contains(documented, r) {
+			t.Errorf("route %q of routes.go is missing from openapi.json", r)
+		}
+	}
+	for _, r := range documented {
+		if _, ok := registered[r]; !ok {
+			t.Errorf("openapi.json documents %q, which routes.go does not register", r)
+		}
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			r := strings.ToUpper(method) + " " + path
+			public := op.Security != nil && len(*op.Security) == 0
+			if authenticated, ok := registered[r]; ok && public == authenticated {
+				t.Errorf("%s: the document says public = %v, but routes.go authenticates = %v", r, public, authenticated)
+			}
+		}
+	}
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	rec := httptest.NewRecorder()
+	(&Server{}).openAPI(rec, httptest.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil))
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d, content type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if !json.Valid(rec.Body.Bytes()) {
+		t.Fatal("the served document is not JSON")
+	}
+}
+
+// jsonFields returns the JSON names of a struct type's fields.
+func jsonFields(typ reflect.Type) []string {
+	var names []string
+	for f := range typ.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if name != "-" && f.IsExported() {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// schemaFields returns the property names of a component schema, merged over
+// the branches of a oneOf.
+func schemaFields(t *testing.T, doc *openapi3.T, name string) []string {
+	t.Helper()
+	ref := doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		t.Fatalf("openapi.json has no schema %s", name)
+	}
+	var names []string
+	add := func(s *openapi3.Schema) {
+		for p := range s.Properties {
+			if !slices.Contains(names, p) {
+				names = append(names, p)
+			}
+		}
+	}
+	add(ref.Value)
+	for _, b := range ref.Value.OneOf {
+		add(b.Value)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// TestOpenAPIRequestBodies checks that each request schema names exactly the
+// fields the handler decodes, so a renamed or added input cannot drift.
+func TestOpenAPIRequestBodies(t *testing.T) {
+	doc := loadOpenAPI(t)
+	without := func(names []string, drop ...string) []string {
+		return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return slices.Contains(drop, n) })
+	}
+	for _, c := range []struct {
+		schema string
+		fields []string
+	}{
+		{"CalendarInput", without(jsonFields(reflect.TypeFor[sqm.Calendar]()), "id", "created_at", "updated_at")},
+		{"SLAPolicyInput", jsonFields(reflect.TypeFor[policyInput]())},
+		{"ServiceInput", jsonFields(reflect.TypeFor[serviceInput]())},
+		{"UserInput", jsonFields(reflect.TypeFor[userInput]())},
+		{"NewTicket", jsonFields(reflect.TypeFor[sqm.NewTicket]())},
+		// The live API refuses at and by (422); only an import takes them.
+		{"NewEvent", without(jsonFields(reflect.TypeFor[sqm.NewEvent]()), "at", "by")},
+		{"ImportEventInput", jsonFields(reflect.TypeFor[sqm.NewEvent]())},
+		{"ImportTicket", jsonFields(reflect.TypeFor[sqm.ImportTicket]())},
+	} {
+		if got := schemaFields(t, doc, c.schema); !slices.Equal(got, c.fields) {
+			t.Errorf("schema %s has properties %v; the handler decodes %v", c.schema, got, c.fields)
+		}
+		if ap := doc.Components.Schemas[c.schema].Value.AdditionalProperties.Has; c.schema != "NewEvent" &&
+			c.schema != "ImportEventInput" && (ap == nil || *ap) {
+			t.Errorf("schema %s does not set additionalProperties: false", c.schema)
+		}
+	}
+}
+
+// TestOpenAPIResponseBodies marshals fully populated values of the types the
+// handlers write and checks them against their schemas: every key written is
+// a declared property and the value validates.
+func TestOpenAPIResponseBodies(t *testing.T) {
+	doc := loadOpenAPI(t)
+	at := time.Date(2026, 10, 8, 9, 0, 0, 0, time.UTC)
+	later := at.Add(4 * time.Minute)
+	ratio, secs, yes := 0.95, int64(540), true
+	clock := sqm.Clock{State: sqm.ClockBreached, Breached: true, Target: 15 * time.Minute, Elapsed: 20 * time.Minute,
+		DueAt: &at, MetAt: &later, WarnAt: &at,
+		Stretches: []sqm.Stretch{{From: at, To: &later, State: "running", Priority: sqm.P1, Target: 15 * time.Minute}}}
+	event := sqm.Event{ID: "9", At: at, Type: sqm.EventSLABreached, By: sqm.BySystem, ActorID: "1", Actor: "admin",
+		Public: true, Body: "b", Status: sqm.StatusResolved, Priority: sqm.P2, Clock: sqm.FirstResponse}
+	ticket := sqm.Ticket{ID: "1", Ref: "OLD-1", ServiceID: "2", TeamID: "3", Type: sqm.TypeIncident, Priority: sqm.P1,
+		Status: sqm.StatusNew, Title: "t", Description: "d", OpenedAt: at, UpdatedAt: at, OpenedBy: "4", Imported: true,
+		SLA: sqm.Clocks{FirstResponse: clock, Resolution: clock}, Events: []sqm.Event{event}}
+	figures := sqm.ClockFigures{Tickets: 3, Met: 1, Breached: 1, Running: 1, Attainment: &ratio, P50: &secs, P90: &secs, Max: &secs, Stopped: 2}
+	policy := sqm.DefaultPolicy("1")
+	policy.ID, policy.CreatedAt, policy.UpdatedAt = "5", at, at
+	token := sqm.Token{ID: "1", UserID: "2", UserName: "u", Name: "api", Prefix: "sqm_abcdef", CreatedAt: at,
+		LastUsedAt: &at, RevokedAt: &at, Secret: "sqm_secret"}
+
+	for name, v := range map[string]any{
+		"Calendar": sqm.Calendar{ID: "1", Name: "c", Timezone: "UTC", Hours: map[string][]string{"mon": {"09:00-17:00"}},
+			Holidays: []string{"2026-10-01"}, Workdays: []string{"2026-09-27"}, HolidaySet: "cn", CreatedAt: at, UpdatedAt: at},
+		"HolidaySetList": sqm.Page[string]{Items: []string{"cn"}},
+		"SLAPolicy":      toPolicyJSON(policy),
+		"Service":        sqm.Service{ID: "1", Name: "s", Description: "d", TeamID: "2", SLAPolicyID: "3", CreatedAt: at, UpdatedAt: at},
+		"Team":           sqm.Team{ID: "1", Name: "t", CreatedAt: at},
+		"User":           sqm.User{ID: "1", Name: "u", Role: sqm.RoleAgent, TeamID: "2", Disabled: true, CreatedAt: at},
+		"Token":          token,
+		"TokenPage":      sqm.Page[sqm.Token]{Items: []sqm.Token{token}, NextCursor: "abc"},
+		"Clock":          clock,
+		"Stretch":        clock.Stretches[0],
+		"Event":          event,
+		"Ticket":         ticket,
+		"TicketPage":     sqm.Page[sqm.Ticket]{Items: []sqm.Ticket{ticket}},
+		"ImportResult":   map[string]any{"tickets": []sqlstore.Imported{{Ref: "OLD-1", ID: "1"}}},
+		"Imported":       sqlstore.Imported{Ref: "OLD-1", ID: "1"},
+		"ClockFigures":   figures,
+		"TargetFigure":   sqm.TargetFigure{Key: sqm.GoalFirstResponse, Goal: 0.95, Comparison: "gte", Actual: &ratio, Met: &yes, Sample: 2},
+		"Scorecard": sqm.Scorecard{From: at, To: later, ServiceID: "1", TeamID: "2", FirstResponse: figures, Resolution: sqm.ClockFigures{},
+			Targets: []sqm.TargetFigure{sqm.DefaultGoals()[0].Judge(&ratio, 2), sqm.DefaultGoals()[2].Judge(nil, 0)}},
+		"Goal":       sqm.DefaultGoals()[0],
+		"GoalList":   sqm.Page[sqm.Goal]{Items: sqm.DefaultGoals()},
+		"AuditEntry": sqm.AuditEntry{ID: "1", At: at, ActorID: "2", Actor: "admin", Action: "ticket.create", ObjectType: "ticket", ObjectID: "3", Detail: map[string]any{"k": 1}},
+		"Problem":    problem{Type: "https://sqm.dev/problems/invalid", Title: "Unprocessable Entity", Status: 422, Detail: "d", Field: "name"},
+	} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var value any
+		if err := json.Unmarshal(b, &value); err != nil {
+			t.Fatal(err)
+		}
+		if obj, ok := value.(map[string]any); ok {
+			declared := schemaFields(t, doc, name)
+			for key := range obj {
+				if !slices.Contains(declared, key) {
+					t.Errorf("%s: the server writes %q, which the schema does not declare", name, key)
+				}
+			}
+			for _, key := range declared {
+				if _, ok := obj[key]; !ok {
+					t.Errorf("%s: the schema declares %q, which the server does not write", name, key)
+				}
+			}
+		}
+		if err := doc.ValidateSchemaJSON(doc.Components.Schemas[name].Value, value); err != nil {
+			t.Errorf("%s: %s does not validate: %v", name, b, err)
+		}
+	}
+}
