@@ -26,7 +26,7 @@ import (
 // DB is sqm's database: a writer pool and a reader pool (the same pool on
 // PostgreSQL; one writer connection on SQLite, which has a single writer).
 type DB struct {
-	rw, ro  *sql.DB
+	rw, ro  *pool
 	dialect dialect
 	log     *slog.Logger
 	cals    *calendarCache
@@ -56,16 +56,17 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	db := &DB{log: log, Now: time.Now, cals: newCalendarCache()}
-	var err error
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = postgres{}
-		if db.rw, err = sql.Open("pgx", dsn); err != nil {
+		pg, err := sql.Open("pgx", dsn)
+		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.rw.SetMaxOpenConns(32)
-		db.rw.SetMaxIdleConns(32)
-		db.rw.SetConnMaxIdleTime(5 * time.Minute)
+		pg.SetMaxOpenConns(32)
+		pg.SetMaxIdleConns(32)
+		pg.SetConnMaxIdleTime(5 * time.Minute)
+		db.rw = newPool(pg, false)
 		db.ro = db.rw
 	default:
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -79,14 +80,19 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		}
 		db.dialect = sqlite{}
 		pragmas := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-		if db.rw, err = sql.Open("sqlite", "file:"+path+pragmas+"&_txlock=immediate"); err != nil {
+		rw, err := sql.Open("sqlite", "file:"+path+pragmas+"&_txlock=immediate")
+		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		db.rw.SetMaxOpenConns(1)
-		if db.ro, err = sql.Open("sqlite", "file:"+path+pragmas+"&_pragma=query_only(1)"); err != nil {
+		rw.SetMaxOpenConns(1)
+		ro, err := sql.Open("sqlite", "file:"+path+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			rw.Close()
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		db.ro.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+		ro.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+		ro.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+		db.rw, db.ro = newPool(rw, true), newPool(ro, true)
 	}
 	if err := db.rw.PingContext(ctx); err != nil {
 		db.Close()
@@ -120,12 +126,14 @@ type Tx struct {
 	ctx   context.Context
 	now   time.Time
 	actor sqm.Actor
+	// missed are the statements run unprepared, to prepare afterwards.
+	missed []string
 }
 
 // write runs fn in a write transaction: it commits if fn returns nil and
 // rolls back otherwise, so a failed use case writes nothing.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.rw.BeginTx(ctx, nil)
+	sqlTx, err := db.rw.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -137,6 +145,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return db.dialect.mapError(fmt.Errorf("commit: %w", err))
 	}
+	tx.prepareMissed()
 	return nil
 }
 
