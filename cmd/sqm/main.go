@@ -19,6 +19,7 @@ Usage:
   sqm user add --name NAME --role admin|manager|agent|viewer [--data DIR | --db DSN]
   sqm user list [--data DIR | --db DSN]
   sqm token create --user NAME [--name LABEL] [--data DIR | --db DSN]
+  sqm import [-f FILE] [--data DIR | --db DSN]   import {"tickets":[...]} from a file or stdin, all or nothing
   sqm sweep [--data DIR | --db DSN]      write due SLA warning and breach events once
 
 Environment: SQM_ADDR, SQM_DATA, SQM_DB, SQM_LOG_LEVEL (debug, info, warn, error).
@@ -26,7 +27,7 @@ Environment: SQM_ADDR, SQM_DATA, SQM_DB, SQM_LOG_LEVEL (debug, info, warn, error
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sqm:", err)
@@ -34,7 +35,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command given")
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return user(ctx, rest, stdout, stderr)
 	case "token":
 		return token(ctx, rest, stdout, stderr)
+	case "import":
+		return importTickets(ctx, rest, stdin, stdout, stderr)
 	case "sweep":
 		return sweep(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -12,8 +13,13 @@ import (
 
 func runCLI(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	return runWith(t, "", args...)
+}
+
+func runWith(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut)
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), err
 }
 
@@ -48,5 +54,34 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}
 	if _, err := runCLI(t, "frobnicate"); err == nil {
 		t.Fatal("an unknown command succeeded")
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := `{"tickets":[{"ref":"OLD-1","service_id":"%s","type":"incident","priority":"P2","title":"Old outage",
+		"opened_at":"2026-03-02T09:00:00+08:00","events":[{"at":"2026-03-02T09:20:00+08:00","type":"ack"}]}]}`
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, sqlstore.DSN(dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Bootstrap(ctx)
+	svc, err := db.CreateService(sqm.WithActor(ctx, sqm.SystemActor), sqm.Service{Name: "Payments"})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(fmt.Sprintf(good, svc.ID), `"P2"`, `"P7"`, 1)
+	if _, err := runWith(t, bad, "import", "--data", dir); err == nil || !strings.Contains(err.Error(), "tickets[0].priority") ||
+		!strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("a bad import: %v", err)
+	}
+	out, err := runWith(t, fmt.Sprintf(good, svc.ID), "import", "--data", dir)
+	if err != nil || !strings.Contains(out, "OLD-1\t") || !strings.Contains(out, "Imported 1 tickets.") {
+		t.Fatalf("import: %q %v", out, err)
 	}
 }
