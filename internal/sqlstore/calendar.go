@@ -49,6 +49,9 @@ func (db *DB) UpdateCalendar(ctx context.Context, id string, c sqm.Calendar) (sq
 		return c, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockRules(); err != nil {
+			return err
+		}
 		old, err := getCalendar(ctx, tx, cid)
 		if err != nil {
 			return err

@@ -22,6 +22,11 @@ type dialect interface {
 	// exclusive is a statement that makes the transaction wait for any
 	// other that runs it (replicas bootstrapping at once), or "".
 	exclusive() string
+	// shareRules is a FROM-clause fragment that takes the rules lock in
+	// shared mode for the transaction; lockRules a statement that takes it
+	// exclusively. SQLite's single writer needs neither.
+	shareRules() string
+	lockRules() string
 	// mapError turns constraint violations into application errors.
 	mapError(err error) error
 }
@@ -32,6 +37,8 @@ func (sqlite) name() string       { return "sqlite" }
 func (sqlite) forUpdate() string  { return "" }
 func (sqlite) skipLocked() string { return "" }
 func (sqlite) exclusive() string  { return "" }
+func (sqlite) shareRules() string { return "" }
+func (sqlite) lockRules() string  { return "" }
 func (sqlite) mapError(err error) error {
 	if err == nil {
 		return nil
@@ -49,9 +56,13 @@ func (sqlite) mapError(err error) error {
 type postgres struct{}
 
 func (postgres) name() string       { return "postgres" }
-func (postgres) forUpdate() string  { return " FOR UPDATE" }
-func (postgres) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+func (postgres) forUpdate() string  { return " FOR UPDATE OF tickets" }
+func (postgres) skipLocked() string { return " FOR UPDATE OF tickets SKIP LOCKED" }
 func (postgres) exclusive() string  { return "SELECT pg_advisory_xact_lock(7564653)" }
+func (postgres) shareRules() string {
+	return " CROSS JOIN (SELECT pg_advisory_xact_lock_shared(7564654)) AS rules_lock"
+}
+func (postgres) lockRules() string { return "SELECT pg_advisory_xact_lock(7564654)" }
 func (postgres) mapError(err error) error {
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {

@@ -29,10 +29,10 @@ func (db *DB) AddEvent(ctx context.Context, id string, ne sqm.NewEvent) (sqm.Tic
 	}
 	var t *ticketRec
 	err = db.write(ctx, func(tx *Tx) error {
-		if t, err = loadTicket(ctx, tx, tid, db.dialect.forUpdate()); err != nil {
+		if t, err = tx.lockTicket(tid); err != nil {
 			return err
 		}
-		p, cal, err := db.rules(ctx, tx, t.serviceID)
+		r, err := db.rules(ctx, tx, t.serviceID, true)
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func (db *DB) AddEvent(ctx context.Context, id string, ne sqm.NewEvent) (sqm.Tic
 		if err := tx.appendEvent(t, &ev); err != nil {
 			return err
 		}
-		if _, _, err := tx.settle(t, t.Events, p, cal); err != nil {
+		if err := tx.settle(t, t.Events, r); err != nil {
 			return err
 		}
 		return tx.audit("ticket.event", "ticket", tid, ev)
@@ -98,11 +98,11 @@ func (tx *Tx) reproject(cond string, args ...any) error {
 
 // resettle reloads one locked ticket and settles its clocks now.
 func (tx *Tx) resettle(id int64) error {
-	t, err := loadTicket(tx.ctx, tx, id, tx.db.dialect.forUpdate())
+	t, err := tx.lockTicket(id)
 	if err != nil {
 		return err
 	}
-	p, cal, err := tx.db.rules(tx.ctx, tx, t.serviceID)
+	r, err := tx.db.rules(tx.ctx, tx, t.serviceID, true)
 	if err != nil {
 		return err
 	}
@@ -111,6 +111,5 @@ func (tx *Tx) resettle(id int64) error {
 		return err
 	}
 	t.Events = events
-	_, _, err = tx.settle(t, events, p, cal)
-	return err
+	return tx.settle(t, events, r)
 }

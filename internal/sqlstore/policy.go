@@ -51,6 +51,9 @@ func (db *DB) UpdatePolicy(ctx context.Context, id string, p sqm.SLAPolicy) (sqm
 		return p, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockRules(); err != nil {
+			return err
+		}
 		old, err := getPolicy(ctx, tx, pid)
 		if err != nil {
 			return err
@@ -130,34 +133,58 @@ func policyJSON(p sqm.SLAPolicy) (targets, pauses string) {
 // follow: its own, or the default.
 const effectivePolicy = `COALESCE(s.sla_policy_id, (SELECT id FROM sla_policies WHERE is_default))`
 
-// rules returns the policy and calendar that govern a service's tickets.
-func (db *DB) rules(ctx context.Context, q querier, serviceID int64) (*sqm.SLAPolicy, *calendar.Calendar, error) {
+// rules is what governs a service's tickets: the policy, its calendar, and
+// the team the tickets belong to.
+type rules struct {
+	policy *sqm.SLAPolicy
+	cal    *calendar.Calendar
+	team   sql.NullInt64
+}
+
+// rules loads the rules of a service's tickets. Inside a ticket-writing
+// transaction (lock true) it also takes the rules lock in shared mode, so
+// that an edit of a policy or calendar, which takes it exclusively and then
+// recomputes the open tickets, never misses a ticket written meanwhile.
+func (db *DB) rules(ctx context.Context, q querier, serviceID int64, lock bool) (rules, error) {
 	var (
-		p                sqm.SLAPolicy
-		pid, calID, cupd int64
-		created, upd     int64
-		targets, pauses  string
+		r                 rules
+		p                 sqm.SLAPolicy
+		pid, calID, cver  int64
+		targets, pauses   string
+		shared            string
 	)
+	if lock {
+		shared = db.dialect.shareRules()
+	}
 	err := q.QueryRowContext(ctx, `SELECT p.id, p.name, p.calendar_id, p.targets, p.pause_statuses, p.warn_at_percent,
-			p.is_default, p.created_at, p.updated_at, c.version
+			p.is_default, c.version, s.team_id
 		FROM services s JOIN sla_policies p ON p.id = `+effectivePolicy+`
-		JOIN calendars c ON c.id = p.calendar_id WHERE s.id = $1`, serviceID).
-		Scan(&pid, &p.Name, &calID, &targets, &pauses, &p.WarnAtPercent, &p.Default, &created, &upd, &cupd)
+		JOIN calendars c ON c.id = p.calendar_id`+shared+` WHERE s.id = $1`, serviceID).
+		Scan(&pid, &p.Name, &calID, &targets, &pauses, &p.WarnAtPercent, &p.Default, &cver, &r.team)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, sqm.FieldError("service_id", "Service %d does not exist.", serviceID)
+		return r, sqm.FieldError("service_id", "Service %d does not exist.", serviceID)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("load policy: %w", err)
+		return r, fmt.Errorf("load policy: %w", err)
 	}
 	p.ID, p.CalendarID = idString(pid), idString(calID)
 	if err := errors.Join(json.Unmarshal([]byte(targets), &p.Targets), json.Unmarshal([]byte(pauses), &p.PauseStatuses)); err != nil {
-		return nil, nil, fmt.Errorf("policy %d: %w", pid, err)
+		return r, fmt.Errorf("policy %d: %w", pid, err)
 	}
-	cal, err := db.cals.get(calID, cupd, func() (sqm.Calendar, error) { return getCalendar(ctx, q, calID) })
-	if err != nil {
-		return nil, nil, err
+	r.policy = &p
+	r.cal, err = db.cals.get(calID, cver, func() (sqm.Calendar, error) { return getCalendar(ctx, q, calID) })
+	return r, err
+}
+
+// lockRules takes the rules lock exclusively, before an edit that
+// recomputes open tickets.
+func (tx *Tx) lockRules() error {
+	if q := tx.db.dialect.lockRules(); q != "" {
+		if _, err := tx.exec(q); err != nil {
+			return fmt.Errorf("lock rules: %w", err)
+		}
 	}
-	return &p, cal, nil
+	return nil
 }
 
 // existing checks that a referenced object exists and returns its ID.

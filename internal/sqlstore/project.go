@@ -30,30 +30,38 @@ type ticketRec struct {
 
 var clockNames = [2]sqm.ClockName{sqm.FirstResponse, sqm.Resolution}
 
-// settle brings a ticket's projection up to date at tx.now: it computes the
-// clocks from the timeline, appends the SLA events that have come due
-// (exactly once per clock, guarded by the warned and breach-noted flags
-// saved in the same transaction), and saves the projection.
-func (tx *Tx) settle(t *ticketRec, events []sqm.Event, p *sqm.SLAPolicy, cal *calendar.Calendar) (sqm.Clocks, []sqm.Event, error) {
-	clocks := sla.Compute(events, p, cal, tx.now)
-	var added []sqm.Event
+// project computes a ticket's clocks at tx.now from its timeline, saves
+// them in t's projection, and returns the SLA events that have come due:
+// each warning and breach is owed once per clock, guarded by the warned and
+// breach-noted flags saved with the projection in the same transaction.
+func (tx *Tx) project(t *ticketRec, events []sqm.Event, r rules) []sqm.Event {
+	clocks := sla.Compute(events, r.policy, r.cal, tx.now)
+	var owed []sqm.Event
 	for i, c := range [2]sqm.Clock{clocks.FirstResponse, clocks.Resolution} {
 		row := &t.clocks[i]
 		if !row.warned && c.WarnAt != nil && !c.WarnAt.After(tx.now) {
-			added = append(added, sqm.Event{At: *c.WarnAt, Type: sqm.EventSLAWarning, By: sqm.BySystem, Clock: clockNames[i]})
+			owed = append(owed, sqm.Event{At: *c.WarnAt, Type: sqm.EventSLAWarning, By: sqm.BySystem, Clock: clockNames[i]})
 			row.warned = true
 		}
 		if !row.breachNoted && c.Breached && c.DueAt != nil {
-			added = append(added, sqm.Event{At: *c.DueAt, Type: sqm.EventSLABreached, By: sqm.BySystem, Clock: clockNames[i]})
+			owed = append(owed, sqm.Event{At: *c.DueAt, Type: sqm.EventSLABreached, By: sqm.BySystem, Clock: clockNames[i]})
 			row.breachNoted = true
 		}
 		row.target, row.elapsed = c.Target.Milliseconds(), c.Elapsed.Milliseconds()
 		row.dueAt, row.metAt, row.warnAt = nullMS(c.DueAt), nullMS(c.MetAt), nullMS(c.WarnAt)
 		row.paused = isPaused(c)
 	}
-	for i := range added {
-		if err := tx.appendEvent(t, &added[i]); err != nil {
-			return clocks, nil, err
+	t.SLA, t.UpdatedAt = clocks, tx.now
+	return owed
+}
+
+// settle brings a stored ticket's projection up to date at tx.now and
+// appends the SLA events that have come due.
+func (tx *Tx) settle(t *ticketRec, events []sqm.Event, r rules) error {
+	owed := tx.project(t, events, r)
+	for i := range owed {
+		if err := tx.appendEvent(t, &owed[i]); err != nil {
+			return err
 		}
 	}
 	fr, res := &t.clocks[0], &t.clocks[1]
@@ -66,10 +74,9 @@ func (tx *Tx) settle(t *ticketRec, events []sqm.Event, p *sqm.SLAPolicy, cal *ca
 		res.target, res.elapsed, res.dueAt, res.metAt, res.warnAt, res.paused, res.warned, res.breachNoted,
 		nextAt(t.clocks), t.id)
 	if err != nil {
-		return clocks, nil, fmt.Errorf("save clocks: %w", err)
+		return fmt.Errorf("save clocks: %w", err)
 	}
-	t.SLA, t.UpdatedAt = clocks, tx.now
-	return clocks, added, nil
+	return nil
 }
 
 func isPaused(c sqm.Clock) bool {

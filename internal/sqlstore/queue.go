@@ -91,9 +91,11 @@ func (db *DB) ListTickets(ctx context.Context, f sqm.TicketFilter) (sqm.Page[sqm
 	for _, t := range recs {
 		cal, ok := cals[t.serviceID]
 		if !ok {
-			if _, cal, err = db.rules(ctx, db.ro, t.serviceID); err != nil {
+			r, err := db.rules(ctx, db.ro, t.serviceID, false)
+			if err != nil {
 				return page, err
 			}
+			cal = r.cal
 			cals[t.serviceID] = cal
 		}
 		t.SLA = sqm.Clocks{FirstResponse: liveClock(t.clocks[0], cal, now), Resolution: liveClock(t.clocks[1], cal, now)}

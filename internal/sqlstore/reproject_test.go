@@ -87,3 +87,56 @@ func TestPolicyEditsRecomputeOpenTickets(t *testing.T) {
 		})
 	})
 }
+
+// Tickets written while their policy is edited end up projected with the
+// policy that won: an edit never misses a ticket committed meanwhile.
+func TestPolicyEditRacesTicketWrites(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		p := e.policy(t, "Racy", time.Hour, 4*time.Hour)
+		svc := e.service(t, "Payments", p.ID)
+		done := make(chan struct{})
+		errs := make(chan error, 8)
+		for range 4 {
+			go func() {
+				for {
+					select {
+					case <-done:
+						errs <- nil
+						return
+					default:
+					}
+					tk, err := e.db.CreateTicket(e.ctx, sqm.NewTicket{ServiceID: svc.ID, Type: sqm.TypeIncident, Priority: sqm.P1, Title: "x"})
+					if err == nil {
+						_, err = e.db.AddEvent(e.ctx, tk.ID, sqm.NewEvent{Type: sqm.EventAck})
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		for i := range 10 {
+			p.Targets[sqm.P1] = sqm.Target{FirstResponse: time.Hour, Resolution: time.Duration(i+1) * time.Hour}
+			if _, err := e.db.UpdatePolicy(e.ctx, p.ID, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		close(done)
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{ServiceID: svc.ID, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range list.Items {
+			if got := tk.SLA.Resolution.Target; got != 10*time.Hour {
+				t.Fatalf("ticket %s is projected with a %v target after the last edit set 10h (%d tickets)", tk.ID, got, len(list.Items))
+			}
+		}
+	})
+}

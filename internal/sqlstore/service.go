@@ -47,6 +47,9 @@ func (db *DB) UpdateService(ctx context.Context, id string, s sqm.Service) (sqm.
 		return s, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockRules(); err != nil {
+			return err
+		}
 		old, err := getService(ctx, tx, sid)
 		if err != nil {
 			return err

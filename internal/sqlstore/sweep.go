@@ -16,8 +16,8 @@ const SweepBatch = 200
 func (db *DB) SweepSLA(ctx context.Context) (int, error) {
 	n := 0
 	err := db.write(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM tickets WHERE next_at IS NOT NULL AND next_at <= $1
-			ORDER BY next_at LIMIT $2`+db.dialect.skipLocked(), ms(tx.now), SweepBatch)
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM tickets`+db.dialect.shareRules()+`
+			WHERE next_at IS NOT NULL AND next_at <= $1 ORDER BY next_at LIMIT $2`+db.dialect.skipLocked(), ms(tx.now), SweepBatch)
 		if err != nil {
 			return fmt.Errorf("sweep: %w", err)
 		}

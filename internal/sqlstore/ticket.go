@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/sqmhq/sqm"
-	"github.com/sqmhq/sqm/calendar"
 	"github.com/sqmhq/sqm/sla"
 )
 
@@ -38,49 +37,52 @@ func (db *DB) CreateTicket(ctx context.Context, nt sqm.NewTicket) (sqm.Ticket, e
 	return t.Ticket, nil
 }
 
-// openTicket inserts t with its opened event and then its further events
-// (an import's), and settles its clocks.
+// openTicket inserts t with its projection, then its timeline: the opened
+// event, an import's further events, and the SLA events already due.
 func (tx *Tx) openTicket(t *ticketRec, more []sqm.NewEvent) error {
-	p, cal, err := tx.db.rules(tx.ctx, tx, t.serviceID)
+	r, err := tx.db.rules(tx.ctx, tx, t.serviceID, true)
 	if err != nil {
 		return err
 	}
-	var team sql.NullInt64
-	if err := tx.QueryRowContext(tx.ctx, `SELECT team_id FROM services WHERE id = $1`, t.serviceID).Scan(&team); err != nil {
-		return fmt.Errorf("open ticket: %w", err)
+	t.TeamID = nullIDString(r.team)
+	events := make([]sqm.Event, 0, len(more)+1)
+	events = append(events, sqm.Event{At: t.OpenedAt, Type: sqm.EventOpened, By: sqm.ByStaff, Priority: t.Priority})
+	for i, ne := range more {
+		ev := ne.Event(ne.At.UTC().Truncate(time.Millisecond))
+		if err := sqm.CheckTransition(t.Status, t.Priority, ev); err != nil {
+			return &sqm.Error{Code: sqm.EINVALID, Field: fmt.Sprintf("events[%d].%s", i, sqm.ErrorField(err)), Message: sqm.ErrorMessage(err)}
+		}
+		apply(t, ev)
+		events = append(events, ev)
 	}
-	t.TeamID = nullIDString(team)
+	owed := tx.project(t, events, r)
 	opener, _ := refID("", "", tx.actor.UserID)
 	var ref sql.NullString
 	if t.Ref != "" {
 		ref = sql.NullString{String: t.Ref, Valid: true}
 	}
+	fr, res := &t.clocks[0], &t.clocks[1]
 	t.id, err = tx.insert(`INSERT INTO tickets (ref, service_id, team_id, type, priority, status, title, description,
-		opened_at, updated_at, opened_by, imported, fr_target, fr_elapsed, res_target, res_elapsed)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, 0, 0, 0, 0)`,
-		ref, t.serviceID, team, t.Type, t.Priority, t.Status, t.Title, t.Description, ms(t.OpenedAt), opener, t.Imported)
+		opened_at, updated_at, opened_by, imported,
+		fr_target, fr_elapsed, fr_due_at, fr_met_at, fr_warn_at, fr_paused, fr_warned, fr_breach_noted,
+		res_target, res_elapsed, res_due_at, res_met_at, res_warn_at, res_paused, res_warned, res_breach_noted, next_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`,
+		ref, t.serviceID, r.team, t.Type, t.Priority, t.Status, t.Title, t.Description,
+		ms(t.OpenedAt), ms(tx.now), opener, t.Imported,
+		fr.target, fr.elapsed, fr.dueAt, fr.metAt, fr.warnAt, fr.paused, fr.warned, fr.breachNoted,
+		res.target, res.elapsed, res.dueAt, res.metAt, res.warnAt, res.paused, res.warned, res.breachNoted, nextAt(t.clocks))
 	if err != nil {
 		return fmt.Errorf("open ticket: %w", err)
 	}
 	t.ID = idString(t.id)
-	events := []sqm.Event{{At: t.OpenedAt, Type: sqm.EventOpened, By: sqm.ByStaff, Priority: t.Priority}}
-	if err := tx.appendEvent(t, &events[0]); err != nil {
-		return err
-	}
-	for i, ne := range more {
-		ev := ne.Event(ne.At.UTC().Truncate(time.Millisecond))
-		if err := sqm.CheckTransition(t.Status, t.Priority, ev); err != nil {
-			e := err.(*sqm.Error)
-			return &sqm.Error{Code: sqm.EINVALID, Field: fmt.Sprintf("events[%d].%s", i, e.Field), Message: e.Message}
+	t.Events = make([]sqm.Event, 0, len(events)+len(owed))
+	for _, list := range [][]sqm.Event{events, owed} {
+		for i := range list {
+			if err := tx.appendEvent(t, &list[i]); err != nil {
+				return err
+			}
 		}
-		apply(t, ev)
-		if err := tx.appendEvent(t, &ev); err != nil {
-			return err
-		}
-		events = append(events, ev)
-	}
-	if _, _, err := tx.settle(t, events, p, cal); err != nil {
-		return err
 	}
 	action := "ticket.create"
 	if t.Imported {
@@ -132,7 +134,7 @@ func (db *DB) GetTicket(ctx context.Context, id string) (sqm.Ticket, error) {
 	if err != nil {
 		return sqm.Ticket{}, err
 	}
-	t, err := loadTicket(ctx, db.ro, tid, "")
+	t, err := loadTicket(ctx, db.ro, tid)
 	if err != nil {
 		return sqm.Ticket{}, err
 	}
@@ -140,12 +142,12 @@ func (db *DB) GetTicket(ctx context.Context, id string) (sqm.Ticket, error) {
 	if err != nil {
 		return sqm.Ticket{}, err
 	}
-	p, cal, err := db.rules(ctx, db.ro, t.serviceID)
+	r, err := db.rules(ctx, db.ro, t.serviceID, false)
 	if err != nil {
 		return sqm.Ticket{}, err
 	}
 	t.Events = events
-	t.SLA = computeAt(events, p, cal, db.Now(), t)
+	t.SLA = computeAt(events, r, db.Now(), t)
 	return t.Ticket, nil
 }
 
@@ -153,12 +155,12 @@ func (db *DB) GetTicket(ctx context.Context, id string) (sqm.Ticket, error) {
 // service's current policy. A stopped ticket keeps the figures saved when it
 // stopped: a later policy edit does not rewrite history, so where the two
 // disagree the saved projection is shown.
-func computeAt(events []sqm.Event, p *sqm.SLAPolicy, cal *calendar.Calendar, now time.Time, t *ticketRec) sqm.Clocks {
-	c := sla.Compute(events, p, cal, now)
+func computeAt(events []sqm.Event, r rules, now time.Time, t *ticketRec) sqm.Clocks {
+	c := sla.Compute(events, r.policy, r.cal, now)
 	if !t.Status.Done() {
 		return c
 	}
-	saved := [2]sqm.Clock{liveClock(t.clocks[0], cal, now), liveClock(t.clocks[1], cal, now)}
+	saved := [2]sqm.Clock{liveClock(t.clocks[0], r.cal, now), liveClock(t.clocks[1], r.cal, now)}
 	for i, got := range [2]*sqm.Clock{&c.FirstResponse, &c.Resolution} {
 		if !sameFigures(*got, saved[i]) {
 			*got = saved[i]
@@ -179,8 +181,19 @@ const ticketColumns = `SELECT id, ref, service_id, team_id, type, priority, stat
 	res_target, res_elapsed, res_due_at, res_met_at, res_warn_at, res_paused, res_warned, res_breach_noted
 	FROM tickets`
 
-func loadTicket(ctx context.Context, q querier, id int64, lock string) (*ticketRec, error) {
-	t, err := scanTicket(q.QueryRowContext(ctx, ticketColumns+` WHERE id = $1`+lock, id))
+func loadTicket(ctx context.Context, q querier, id int64) (*ticketRec, error) {
+	return scanOneTicket(q.QueryRowContext(ctx, ticketColumns+` WHERE id = $1`, id), id)
+}
+
+// lockTicket loads a ticket for a write: it takes the rules lock in shared
+// mode, then the ticket's row lock, in that order in every transaction.
+func (tx *Tx) lockTicket(id int64) (*ticketRec, error) {
+	d := tx.db.dialect
+	return scanOneTicket(tx.QueryRowContext(tx.ctx, ticketColumns+d.shareRules()+` WHERE id = $1`+d.forUpdate(), id), id)
+}
+
+func scanOneTicket(row *sql.Row, id int64) (*ticketRec, error) {
+	t, err := scanTicket(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sqm.Errorf(sqm.ENOTFOUND, "Ticket %d not found.", id)
 	}
