@@ -147,11 +147,11 @@ type rules struct {
 // recomputes the open tickets, never misses a ticket written meanwhile.
 func (db *DB) rules(ctx context.Context, q querier, serviceID int64, lock bool) (rules, error) {
 	var (
-		r                 rules
-		p                 sqm.SLAPolicy
-		pid, calID, cver  int64
-		targets, pauses   string
-		shared            string
+		r                rules
+		p                sqm.SLAPolicy
+		pid, calID, cver int64
+		targets, pauses  string
+		shared           string
 	)
 	if lock {
 		shared = db.dialect.shareRules()
