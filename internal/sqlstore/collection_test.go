@@ -130,3 +130,41 @@ func TestBootstrapConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent writes may share a transaction on SQLite; one that fails is
+// undone alone, and the others are all committed.
+func TestConcurrentWritesFailAlone(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		svc := e.service(t, "Payments", "")
+		before := count(t, e, "audit_log")
+		var wg sync.WaitGroup
+		errs := make([]error, 64)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				service := svc.ID
+				if i%4 == 0 {
+					service = "999999" // fails inside the transaction
+				}
+				_, errs[i] = e.db.CreateTicket(e.ctx, sqm.NewTicket{ServiceID: service, Type: sqm.TypeRequest, Priority: sqm.P3, Title: "x"})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if (i%4 == 0) != (err != nil) {
+				t.Fatalf("write %d: %v", i, err)
+			}
+		}
+		if n := count(t, e, "tickets"); n != 48 {
+			t.Fatalf("%d tickets; want the 48 valid ones", n)
+		}
+		if n := count(t, e, "ticket_events"); n != 48 {
+			t.Fatalf("%d events; want 48 opened events", n)
+		}
+		if n := count(t, e, "audit_log") - before; n != 48 {
+			t.Fatalf("%d audit entries; want 48", n)
+		}
+	})
+}

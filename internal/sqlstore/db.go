@@ -30,6 +30,10 @@ type DB struct {
 	dialect dialect
 	log     *slog.Logger
 	cals    *calendarCache
+	tokens  tokenCache
+	// On SQLite, writes wait in queue and run in groups (group.go).
+	queue chan *writeJob
+	gate  chan struct{}
 
 	// Now returns the current instant; tests replace it.
 	Now func() time.Time
@@ -55,7 +59,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{log: log, Now: time.Now, cals: newCalendarCache()}
+	db := &DB{log: log, Now: time.Now, cals: newCalendarCache(), tokens: tokenCache{m: map[[32]byte]*cachedToken{}}}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = postgres{}
@@ -93,6 +97,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		ro.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 		ro.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
 		db.rw, db.ro = newPool(rw, true), newPool(ro, true)
+		db.queue, db.gate = make(chan *writeJob, 4096), make(chan struct{}, 1)
 	}
 	if err := db.rw.PingContext(ctx); err != nil {
 		db.Close()
@@ -130,15 +135,18 @@ type Tx struct {
 	missed []string
 }
 
-// write runs fn in a write transaction: it commits if fn returns nil and
-// rolls back otherwise, so a failed use case writes nothing.
+// write runs fn in a write transaction: fn's writes are committed if it
+// returns nil and undone otherwise, so a failed use case writes nothing.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.queue != nil {
+		return db.writeGrouped(ctx, fn)
+	}
 	sqlTx, err := db.rw.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
-	tx := &Tx{Tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Millisecond), actor: sqm.ActorFrom(ctx)}
+	tx := db.newTx(ctx, sqlTx)
 	if err := fn(tx); err != nil {
 		return db.dialect.mapError(err)
 	}
@@ -147,6 +155,10 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	tx.prepareMissed()
 	return nil
+}
+
+func (db *DB) newTx(ctx context.Context, sqlTx *sql.Tx) *Tx {
+	return &Tx{Tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Millisecond), actor: sqm.ActorFrom(ctx)}
 }
 
 // exec runs a statement in the transaction.

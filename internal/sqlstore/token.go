@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sqmhq/sqm"
@@ -68,7 +69,7 @@ func (db *DB) RevokeToken(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(tx *Tx) error {
 		var owner int64
 		var revoked sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT user_id, revoked_at FROM tokens WHERE id = $1`, tid).Scan(&owner, &revoked)
@@ -91,6 +92,10 @@ func (db *DB) RevokeToken(ctx context.Context, id string) error {
 		}
 		return tx.audit("token.revoke", "token", tid, nil)
 	})
+	if err == nil {
+		db.tokens.forget() // after the commit, so no request caches the old state
+	}
+	return err
 }
 
 // ListTokens returns a page of tokens (never their secrets). Admins only.
@@ -116,6 +121,31 @@ func scanToken(s scanner) (sqm.Token, int64, error) {
 // lastUsedEvery bounds how often a token's last use is written.
 const lastUsedEvery = time.Minute
 
+// tokenTTL is how long a replica trusts a token it has checked. A revoked
+// token, or a user disabled or given another role, is refused at once by
+// the replica that made the change and within tokenTTL by the others.
+const tokenTTL = 10 * time.Second
+
+// tokenCache spares the database a query per request.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[[32]byte]*cachedToken
+}
+
+type cachedToken struct {
+	id       int64
+	actor    sqm.Actor
+	checked  time.Time
+	lastUsed time.Time
+}
+
+// forget drops every cached token, after a change to tokens or users.
+func (c *tokenCache) forget() {
+	c.mu.Lock()
+	clear(c.m)
+	c.mu.Unlock()
+}
+
 // Authenticate returns the actor holding a token secret, or EUNAUTHORIZED.
 func (db *DB) Authenticate(ctx context.Context, secret string) (sqm.Actor, error) {
 	deny := sqm.Errorf(sqm.EUNAUTHORIZED, "The token is not valid: it is unknown, revoked, or its user is disabled.")
@@ -123,6 +153,22 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (sqm.Actor, error
 		return sqm.Actor{}, deny
 	}
 	hash := sha256.Sum256([]byte(secret))
+	now := db.Now()
+	db.tokens.mu.Lock()
+	c, ok := db.tokens.m[hash]
+	if ok && now.Sub(c.checked) < tokenTTL {
+		actor, id, stale := c.actor, c.id, now.Sub(c.lastUsed) > lastUsedEvery
+		if stale {
+			c.lastUsed = now
+		}
+		db.tokens.mu.Unlock()
+		if stale {
+			db.touchToken(ctx, id, now)
+		}
+		return actor, nil
+	}
+	db.tokens.mu.Unlock()
+
 	var (
 		tid, uid      int64
 		name, role    string
@@ -141,11 +187,27 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (sqm.Actor, error
 	if disabled || revoked.Valid {
 		return sqm.Actor{}, deny
 	}
-	now := db.Now()
-	if !used.Valid || now.Sub(fromMS(used.Int64)) > lastUsedEvery {
-		if _, err := db.rw.ExecContext(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, ms(now), tid); err != nil {
-			db.log.Warn("token_last_used_failed", "error", err)
-		}
+	actor := sqm.Actor{UserID: idString(uid), Name: name, Role: sqm.Role(role)}
+	last := time.Time{}
+	if used.Valid {
+		last = fromMS(used.Int64)
 	}
-	return sqm.Actor{UserID: idString(uid), Name: name, Role: sqm.Role(role)}, nil
+	if now.Sub(last) > lastUsedEvery {
+		db.touchToken(ctx, tid, now)
+		last = now
+	}
+	db.tokens.mu.Lock()
+	if len(db.tokens.m) > 10000 {
+		clear(db.tokens.m)
+	}
+	db.tokens.m[hash] = &cachedToken{id: tid, actor: actor, checked: now, lastUsed: last}
+	db.tokens.mu.Unlock()
+	return actor, nil
+}
+
+// touchToken records a token's last use; a failure only loses that record.
+func (db *DB) touchToken(ctx context.Context, id int64, now time.Time) {
+	if _, err := db.rw.ExecContext(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, ms(now), id); err != nil {
+		db.log.Warn("token_last_used_failed", "error", err)
+	}
 }

@@ -69,6 +69,9 @@ func (db *DB) UpdateUser(ctx context.Context, id string, u sqm.User) (sqm.User, 
 		u.ID, u.CreatedAt = id, old.CreatedAt
 		return tx.audit("user.update", "user", uid, u)
 	})
+	if err == nil {
+		db.tokens.forget() // a disabled user's tokens stop working here at once
+	}
 	return u, err
 }
 
