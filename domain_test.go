@@ -58,7 +58,10 @@ func TestTicketValidate(t *testing.T) {
 		{"a long title is refused", func(t *sqm.NewTicket) { t.Title = strings.Repeat("x", sqm.MaxTitle+1) }, "title"},
 		{"a control character is refused", func(t *sqm.NewTicket) { t.Title = "bell\a" }, "title"},
 		{"invalid UTF-8 is refused", func(t *sqm.NewTicket) { t.Description = "\xff" }, "description"},
-		{"Chinese text is fine", func(t *sqm.NewTicket) { t.Title = "支付失败"; t.Description = "用户无法付款\n请尽快处理" }, ""},
+		{"Chinese text is fine", func(t *sqm.NewTicket) {
+			t.Title = "支付失败"
+			t.Description = "用户无法付款\n请尽快处理"
+		}, ""},
 		{"an unknown type is refused", func(t *sqm.NewTicket) { t.Type = "bug" }, "type"},
 	}
 	for _, tt := range tests {
