@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -61,7 +60,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		db.Now = cfg.Now
 	}
 	a := &App{cfg: cfg, DB: db, Metrics: sqmhttp.NewMetrics()}
-	db.Sinks = append(db.Sinks, slaCounter{a.Metrics})
+	db.Committed = a.countEvents
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -130,12 +129,11 @@ func (a *App) Stop(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// slaCounter counts SLA events on the metrics as they are written.
-type slaCounter struct{ m *sqmhttp.Metrics }
-
-func (c slaCounter) EventWritten(_ context.Context, _ *sql.Tx, _ *sqm.Ticket, e sqm.Event) error {
-	if e.Type.System() {
-		c.m.SLAEvents.WithLabelValues(string(e.Type), string(e.Clock)).Inc()
+// countEvents counts committed SLA events on the metrics.
+func (a *App) countEvents(events []sqm.Event) {
+	for _, e := range events {
+		if e.Type.System() {
+			a.Metrics.SLAEvents.WithLabelValues(string(e.Type), string(e.Clock)).Inc()
+		}
 	}
-	return nil
 }

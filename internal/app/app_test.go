@@ -54,6 +54,18 @@ func (c *client) do(method, path string, body any) (int, map[string]any) {
 	return resp.StatusCode, out
 }
 
+// text fetches a page as text.
+func (c *client) text(path string) string {
+	c.t.Helper()
+	resp, err := http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
 // must sends a request and fails the test unless it answers want.
 func (c *client) must(want int, method, path string, body any) map[string]any {
 	c.t.Helper()
@@ -202,14 +214,9 @@ func TestOperationsEndpoints(t *testing.T) {
 	for _, path := range []string{"/healthz", "/readyz", "/api/v1/openapi.json"} {
 		c.must(200, "GET", path, nil)
 	}
-	resp, err := http.Get(c.base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := c.text("/metrics")
 	for _, want := range []string{"sqm_sla_events_total", "sqm_http_request_duration_seconds", "sqm_sla_sweep_runs_total"} {
-		if !strings.Contains(string(body), want) {
+		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
@@ -241,6 +248,13 @@ func TestSweepOnTime(t *testing.T) {
 			if len(seen) == 2 {
 				if seen[0] != "sla_warning" || seen[1] != "sla_breached" {
 					t.Fatalf("events %v", seen)
+				}
+				metrics := c.text("/metrics")
+				for _, want := range []string{`sqm_sla_events_total{clock="first_response",type="sla_warning"} 1`,
+					`sqm_sla_events_total{clock="first_response",type="sla_breached"} 1`} {
+					if !strings.Contains(metrics, want) {
+						t.Errorf("/metrics lacks %s", want)
+					}
 				}
 				return
 			}

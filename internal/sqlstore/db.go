@@ -40,6 +40,9 @@ type DB struct {
 	// Sinks hear of every timeline event inside the transaction that
 	// writes it; notification delivery hooks in here.
 	Sinks []EventSink
+	// Committed, if set, hears of the timeline events of each write once
+	// it has committed (metrics count them here).
+	Committed func(events []sqm.Event)
 }
 
 // EventSink is told of each event written to a ticket's timeline, inside
@@ -133,6 +136,16 @@ type Tx struct {
 	actor sqm.Actor
 	// missed are the statements run unprepared, to prepare afterwards.
 	missed []string
+	// written are the timeline events this write appended.
+	written []sqm.Event
+}
+
+// committed runs what waits for the write's commit.
+func (tx *Tx) committed() {
+	tx.prepareMissed()
+	if tx.db.Committed != nil && len(tx.written) > 0 {
+		tx.db.Committed(tx.written)
+	}
 }
 
 // write runs fn in a write transaction: fn's writes are committed if it
@@ -153,7 +166,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return db.dialect.mapError(fmt.Errorf("commit: %w", err))
 	}
-	tx.prepareMissed()
+	tx.committed()
 	return nil
 }
 

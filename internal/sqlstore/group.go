@@ -103,6 +103,7 @@ func (db *DB) runGroup(group []*writeJob) {
 				finish(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
+			tx.written = nil // undone
 		}
 		if savepoints {
 			if _, err := sqlTx.Exec("RELEASE w"); err != nil {
@@ -117,7 +118,7 @@ func (db *DB) runGroup(group []*writeJob) {
 		return
 	}
 	for _, tx := range txs {
-		tx.prepareMissed()
+		tx.committed()
 	}
 	for i, j := range group {
 		j.done <- results[i]

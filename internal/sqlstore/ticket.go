@@ -117,6 +117,7 @@ func (tx *Tx) appendEvent(t *ticketRec, ev *sqm.Event) error {
 	}
 	ev.ID = idString(id)
 	t.Events = append(t.Events, *ev)
+	tx.written = append(tx.written, *ev)
 	for _, s := range tx.db.Sinks {
 		if err := s.EventWritten(tx.ctx, tx.Tx, &t.Ticket, *ev); err != nil {
 			return fmt.Errorf("event sink: %w", err)
