@@ -29,6 +29,7 @@ func (db *DB) AddEvent(ctx context.Context, id string, ne sqm.NewEvent) (sqm.Tic
 	}
 	var t *ticketRec
 	err = db.write(ctx, func(tx *Tx) error {
+		var err error
 		if t, err = tx.lockTicket(tid); err != nil {
 			return err
 		}

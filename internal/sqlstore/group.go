@@ -3,6 +3,9 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+
+	"github.com/sqmhq/sqm"
 )
 
 // SQLite has one writer, and a commit costs more than the writes of a
@@ -19,7 +22,16 @@ type writeJob struct {
 	ctx  context.Context
 	fn   func(*Tx) error
 	done chan error // buffered: the result, once committed or refused
+	// state moves once from queued to claimed (a group took it: the caller
+	// waits for the result) or to abandoned (its caller gave up first).
+	state atomic.Int32
 }
+
+const (
+	jobQueued int32 = iota
+	jobClaimed
+	jobAbandoned
+)
 
 func (db *DB) writeGrouped(ctx context.Context, fn func(*Tx) error) error {
 	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
@@ -33,10 +45,15 @@ func (db *DB) writeGrouped(ctx context.Context, fn func(*Tx) error) error {
 		case err := <-job.done:
 			return err
 		case <-ctx.Done():
-			return ctx.Err() // the group that takes the job will skip it
+			if job.state.CompareAndSwap(jobQueued, jobAbandoned) {
+				return ctx.Err() // no group will run it
+			}
+			return <-job.done // a group runs it: report what happened
 		case db.gate <- struct{}{}:
-			db.runGroups(job)
-			<-db.gate
+			func() {
+				defer func() { <-db.gate }()
+				db.runGroups(job)
+			}()
 		}
 	}
 }
@@ -50,7 +67,9 @@ func (db *DB) runGroups(mine *writeJob) {
 		for len(group) < maxGroup {
 			select {
 			case j := <-db.queue:
-				group = append(group, j)
+				if j.state.CompareAndSwap(jobQueued, jobClaimed) {
+					group = append(group, j)
+				}
 			default:
 				break take
 			}
@@ -64,6 +83,7 @@ func (db *DB) runGroups(mine *writeJob) {
 
 func (db *DB) runGroup(group []*writeJob) {
 	results := make([]error, len(group))
+	sent := false
 	finish := func(err error) {
 		for i, j := range group {
 			if results[i] == nil {
@@ -71,7 +91,15 @@ func (db *DB) runGroup(group []*writeJob) {
 			}
 			j.done <- results[i]
 		}
+		sent = true
 	}
+	defer func() {
+		if p := recover(); p != nil && !sent {
+			db.log.Error("write_panicked", "panic", p)
+			clear(results) // nothing of the group was committed
+			finish(sqm.Errorf(sqm.EINTERNAL, "Internal error."))
+		}
+	}()
 	sqlTx, err := db.rw.DB.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(fmt.Errorf("begin: %w", err))
@@ -81,17 +109,15 @@ func (db *DB) runGroup(group []*writeJob) {
 	savepoints := len(group) > 1
 	var txs []*Tx
 	for i, j := range group {
-		if err := j.ctx.Err(); err != nil {
-			results[i] = err
-			continue
-		}
 		if savepoints {
 			if _, err := sqlTx.Exec("SAVEPOINT w"); err != nil {
 				finish(fmt.Errorf("savepoint: %w", err))
 				return
 			}
 		}
-		tx := db.newTx(j.ctx, sqlTx)
+		// Once claimed, a write runs to the end: its caller waits for it,
+		// and a cancelled statement would abort the whole group.
+		tx := db.newTx(context.WithoutCancel(j.ctx), sqlTx)
 		err := j.fn(tx)
 		switch {
 		case err != nil && !savepoints:
@@ -123,4 +149,5 @@ func (db *DB) runGroup(group []*writeJob) {
 	for i, j := range group {
 		j.done <- results[i]
 	}
+	sent = true
 }

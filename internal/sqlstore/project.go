@@ -35,7 +35,7 @@ var clockNames = [2]sqm.ClockName{sqm.FirstResponse, sqm.Resolution}
 // each warning and breach is owed once per clock, guarded by the warned and
 // breach-noted flags saved with the projection in the same transaction.
 func (tx *Tx) project(t *ticketRec, events []sqm.Event, r rules) []sqm.Event {
-	clocks := sla.Compute(events, r.policy, r.cal, tx.now)
+	clocks := keepMet(sla.Compute(events, r.policy, r.cal, tx.now), t, r, tx.now)
 	var owed []sqm.Event
 	for i, c := range [2]sqm.Clock{clocks.FirstResponse, clocks.Resolution} {
 		row := &t.clocks[i]
@@ -77,6 +77,23 @@ func (tx *Tx) settle(t *ticketRec, events []sqm.Event, r rules) error {
 		return fmt.Errorf("save clocks: %w", err)
 	}
 	return nil
+}
+
+// keepMet keeps the saved figures of each clock that was already met, at
+// the same instant, when the ticket was last projected: a met clock keeps
+// the target it was met against, so neither a later policy edit nor a
+// comment on a resolved ticket rewrites a figure a scorecard has counted.
+func keepMet(c sqm.Clocks, t *ticketRec, r rules, now time.Time) sqm.Clocks {
+	for i, got := range [2]*sqm.Clock{&c.FirstResponse, &c.Resolution} {
+		row := t.clocks[i]
+		if !row.metAt.Valid || got.MetAt == nil || got.MetAt.UnixMilli() != row.metAt.Int64 {
+			continue // not met before, reopened since, or met anew
+		}
+		saved := liveClock(row, r.cal, now)
+		saved.Stretches = got.Stretches
+		*got = saved
+	}
+	return c
 }
 
 func isPaused(c sqm.Clock) bool {

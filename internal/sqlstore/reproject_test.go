@@ -59,6 +59,29 @@ func TestPolicyEditsRecomputeOpenTickets(t *testing.T) {
 			if res.Target != 4*time.Hour || res.State != sqm.ClockMet {
 				t.Fatalf("a stopped ticket was rewritten: %+v", res)
 			}
+			// A later comment re-projects the ticket, met clocks untouched.
+			tk := e.event(t, done.ID, comment(true))
+			if res := tk.SLA.Resolution; res.Target != 4*time.Hour || res.State != sqm.ClockMet {
+				t.Fatalf("a comment rewrote a met resolution clock: %+v", res)
+			}
+			list, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{ServiceID: svc.ID, SLAState: sqm.ClockMet})
+			if err != nil || len(list.Items) != 1 || list.Items[0].SLA.Resolution.Target != 4*time.Hour {
+				t.Fatalf("the saved projection changed: %+v %v", list.Items, err)
+			}
+		})
+
+		t.Run("an open ticket's met first response keeps its target", func(t *testing.T) {
+			p.Targets[sqm.P1] = sqm.Target{FirstResponse: time.Minute, Resolution: 90 * time.Minute}
+			if _, err := e.db.UpdatePolicy(e.ctx, p.ID, p); err != nil {
+				t.Fatal(err)
+			}
+			fr := e.get(t, open.ID).SLA.FirstResponse
+			if fr.Target != time.Hour || fr.State != sqm.ClockMet || fr.Breached {
+				t.Fatalf("a met first response was re-judged against a new target: %+v", fr)
+			}
+			if b := events(e.get(t, open.ID), sqm.EventSLABreached); len(b) != 1 || b[0].Clock != sqm.Resolution {
+				t.Fatalf("breach events %+v; want only the resolution's", b)
+			}
 		})
 
 		t.Run("moving a service to another policy recomputes its open tickets", func(t *testing.T) {

@@ -113,25 +113,27 @@ func (tx *Tx) prepareMissed() {
 	tx.missed = nil
 }
 
-// The statements of a transaction come from its pool's cache too.
+// The statements of a transaction come from its pool's cache too, and run
+// under the transaction's context whatever context a caller passes: a write
+// that has started runs to its end (see group.go).
 
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (tx *Tx) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
 	if s := tx.cached(query); s != nil {
-		return s.ExecContext(ctx, args...)
+		return s.ExecContext(tx.ctx, args...)
 	}
-	return tx.Tx.ExecContext(ctx, query, args...)
+	return tx.Tx.ExecContext(tx.ctx, query, args...)
 }
 
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *Tx) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
 	if s := tx.cached(query); s != nil {
-		return s.QueryContext(ctx, args...)
+		return s.QueryContext(tx.ctx, args...)
 	}
-	return tx.Tx.QueryContext(ctx, query, args...)
+	return tx.Tx.QueryContext(tx.ctx, query, args...)
 }
 
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *Tx) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
 	if s := tx.cached(query); s != nil {
-		return s.QueryRowContext(ctx, args...)
+		return s.QueryRowContext(tx.ctx, args...)
 	}
-	return tx.Tx.QueryRowContext(ctx, query, args...)
+	return tx.Tx.QueryRowContext(tx.ctx, query, args...)
 }

@@ -152,28 +152,11 @@ func (db *DB) GetTicket(ctx context.Context, id string) (sqm.Ticket, error) {
 	return t.Ticket, nil
 }
 
-// computeAt evaluates the clocks of a ticket now, from its timeline and its
-// service's current policy. A stopped ticket keeps the figures saved when it
-// stopped: a later policy edit does not rewrite history, so where the two
-// disagree the saved projection is shown.
+// computeAt evaluates the clocks of a stored ticket now, from its timeline
+// and its service's current policy, keeping the saved figures of the clocks
+// that were already met (see keepMet).
 func computeAt(events []sqm.Event, r rules, now time.Time, t *ticketRec) sqm.Clocks {
-	c := sla.Compute(events, r.policy, r.cal, now)
-	if !t.Status.Done() {
-		return c
-	}
-	saved := [2]sqm.Clock{liveClock(t.clocks[0], r.cal, now), liveClock(t.clocks[1], r.cal, now)}
-	for i, got := range [2]*sqm.Clock{&c.FirstResponse, &c.Resolution} {
-		if !sameFigures(*got, saved[i]) {
-			*got = saved[i]
-		}
-	}
-	return c
-}
-
-func sameFigures(a, b sqm.Clock) bool {
-	eq := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
-	return a.State == b.State && a.Target == b.Target && a.Elapsed.Milliseconds() == b.Elapsed.Milliseconds() &&
-		eq(a.DueAt, b.DueAt) && eq(a.MetAt, b.MetAt)
+	return keepMet(sla.Compute(events, r.policy, r.cal, now), t, r, now)
 }
 
 const ticketColumns = `SELECT id, ref, service_id, team_id, type, priority, status, title, description, opened_at, updated_at,
