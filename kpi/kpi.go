@@ -27,12 +27,3 @@ func NearestRank(sorted []int64, q float64) (int64, bool) {
 	rank = max(1, min(rank, n))
 	return sorted[rank-1], true
 }
-
-// Ratio returns num / den, or nil when den is zero.
-func Ratio(num, den float64) *float64 {
-	if den == 0 {
-		return nil
-	}
-	r := num / den
-	return &r
-}

@@ -38,9 +38,13 @@ func openDB(ctx context.Context, name string, args []string, stderr io.Writer, e
 		db.Close()
 		return nil, nil, err
 	}
-	if _, err := db.Bootstrap(ctx); err != nil {
+	created, err := db.Bootstrap(ctx)
+	if err != nil {
 		db.Close()
 		return nil, nil, err
+	}
+	if created {
+		fmt.Fprintln(stderr, "Created the admin user; give it a token with: sqm token create --user admin")
 	}
 	return sqm.WithActor(ctx, sqm.Actor{Name: "cli", Role: sqm.RoleAdmin}), db, nil
 }
@@ -72,7 +76,7 @@ func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer db.Close()
 		u, err := db.CreateUser(ctx, sqm.User{Name: name, Role: sqm.Role(role)})
 		if err != nil {
-			return fmt.Errorf("user add: %s", sqm.ErrorMessage(err))
+			return explain("user add", err)
 		}
 		fmt.Fprintf(stdout, "Created user %s (id %s, role %s).\n", u.Name, u.ID, u.Role)
 		return nil
@@ -117,7 +121,7 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	t, err := db.CreateToken(ctx, userName, label)
 	if err != nil {
-		return fmt.Errorf("token create: %s", sqm.ErrorMessage(err))
+		return explain("token create", err)
 	}
 	fmt.Fprintf(stdout, "Token %s for %s (shown this once):\n%s\n", t.ID, t.UserName, t.Secret)
 	return nil
@@ -132,4 +136,16 @@ func sweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	n := (&jobs.Sweeper{DB: db, Log: newLogger(stderr)}).RunOnce(ctx)
 	fmt.Fprintf(stdout, "Settled %d tickets.\n", n)
 	return nil
+}
+
+// explain turns a use case's error into the command's: the message of an
+// application error, the whole chain of an internal one.
+func explain(cmd string, err error) error {
+	if sqm.ErrorCode(err) == sqm.EINTERNAL {
+		return fmt.Errorf("%s: %w", cmd, err)
+	}
+	if f := sqm.ErrorField(err); f != "" {
+		return fmt.Errorf("%s: %s: %s", cmd, f, sqm.ErrorMessage(err))
+	}
+	return fmt.Errorf("%s: %s", cmd, sqm.ErrorMessage(err))
 }

@@ -42,10 +42,7 @@ func importTickets(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	}
 	out, err := db.ImportTickets(ctx, body.Tickets)
 	if err != nil {
-		if f := sqm.ErrorField(err); f != "" {
-			return fmt.Errorf("import: %s: %s (nothing was imported)", f, sqm.ErrorMessage(err))
-		}
-		return fmt.Errorf("import: %s (nothing was imported)", sqm.ErrorMessage(err))
+		return explain("import (nothing was imported)", err)
 	}
 	for _, t := range out {
 		fmt.Fprintf(stdout, "%s\t%s\n", t.Ref, t.ID)

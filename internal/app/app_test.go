@@ -154,7 +154,11 @@ func TestAPI(t *testing.T) {
 }
 
 func TestAPIErrors(t *testing.T) {
-	_, c := start(t, testdb.SQLite(t))
+	testdb.Each(t, testAPIErrors)
+}
+
+func testAPIErrors(t *testing.T, dsn string) {
+	_, c := start(t, dsn)
 	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "Payments"})
 	tk := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident", "priority": "P1", "title": "x"})
 	viewer := &client{t: t, base: c.base}
@@ -188,6 +192,9 @@ func TestAPIErrors(t *testing.T) {
 		{"a bad cursor", c, "GET", "/api/v1/tickets?cursor=zzz", nil, 422, "cursor"},
 		{"a bad scorecard period", c, "GET", "/api/v1/scorecard?from=yesterday&to=2026-01-01T00:00:00Z", nil, 422, "from"},
 		{"an unknown endpoint", c, "GET", "/api/v1/nothing", nil, 404, ""},
+		{"a method the endpoint does not take", c, "DELETE", "/api/v1/tickets", nil, 405, ""},
+		{"a duplicate user name", c, "POST", "/api/v1/users", map[string]any{"name": "vera", "role": "agent"}, 409, "name"},
+		{"a body that is not an object", c, "POST", "/api/v1/tickets", `["x"]`, 400, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 
@@ -27,7 +28,7 @@ func (d *Database) Register(fs *flag.FlagSet) {
 func (d *Database) Source() (string, error) {
 	if d.DSN != "" {
 		if !strings.HasPrefix(d.DSN, "postgres://") && !strings.HasPrefix(d.DSN, "postgresql://") && !strings.HasPrefix(d.DSN, "sqlite:") {
-			return "", fmt.Errorf("--db must start with postgres://, postgresql:// or sqlite:, got %q", d.DSN)
+			return "", fmt.Errorf("--db must start with postgres://, postgresql:// or sqlite:, got %q", redact(d.DSN))
 		}
 		return d.DSN, nil
 	}
@@ -46,3 +47,15 @@ func env(name, def string) string {
 
 // Env returns the variable's value or def.
 func Env(name, def string) string { return env(name, def) }
+
+// redact hides a password in a database URL before it is shown.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		if i := strings.Index(dsn, "@"); i >= 0 {
+			return "…" + dsn[i:]
+		}
+		return dsn
+	}
+	return u.Redacted()
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +49,10 @@ func decodeError(err error, limit int64) error {
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return &sqm.Error{Code: errBadRequest, Message: "The body is not valid JSON: " + err.Error()}
 	case errors.As(err, &typ):
-		return &sqm.Error{Code: sqm.EINVALID, Field: typ.Field, Message: fmt.Sprintf("The value of %s must be a %s.", typ.Field, typ.Type)}
+		if typ.Field == "" {
+			return &sqm.Error{Code: errBadRequest, Message: "The body must be a JSON object."}
+		}
+		return &sqm.Error{Code: sqm.EINVALID, Field: typ.Field, Message: fmt.Sprintf("The value of %s must be %s.", typ.Field, jsonKind(typ))}
 	case errors.Is(err, io.EOF):
 		return &sqm.Error{Code: errBadRequest, Message: "The body is empty; send a JSON object."}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -57,9 +61,32 @@ func decodeError(err error, limit int64) error {
 	}
 	var parse *time.ParseError
 	if errors.As(err, &parse) {
-		return &sqm.Error{Code: sqm.EINVALID, Message: "An instant is not RFC 3339, such as 2026-10-01T09:00:00+08:00."}
+		return &sqm.Error{Code: sqm.EINVALID, Message: fmt.Sprintf("%q is not an RFC 3339 instant such as 2026-10-01T09:00:00+08:00.", parse.Value)}
 	}
 	return &sqm.Error{Code: errBadRequest, Message: "The body could not be read: " + err.Error()}
+}
+
+// jsonKind names the JSON kind a Go type wants, for messages.
+func jsonKind(e *json.UnmarshalTypeError) string {
+	switch e.Type.Kind() {
+	case reflect.String:
+		if e.Type == reflect.TypeOf(time.Time{}) {
+			return "an RFC 3339 instant (a string)"
+		}
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "of another type"
 }
 
 // Duration is a duration given as a Go duration string ("15m", "4h") or as
@@ -82,7 +109,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil || n < 0 || n > int64(sqm.MaxTarget/time.Second) {
-		return &sqm.Error{Code: sqm.EINVALID, Message: "A duration is a string such as \"4h\" or whole seconds."}
+		return &sqm.Error{Code: sqm.EINVALID, Message: "A duration is a string such as \"4h\", or whole seconds up to 366 days."}
 	}
 	*d = Duration(time.Duration(n) * time.Second)
 	return nil

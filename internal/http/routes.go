@@ -1,6 +1,9 @@
 package http
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes lists every route of the server.
 func (s *Server) routes(mux *http.ServeMux) {
@@ -50,10 +53,29 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/goals/{key}", a(s.updateGoal))
 	mux.HandleFunc("GET /api/v1/audit", a(s.listAudit))
 
-	mux.HandleFunc("/api/", s.notFound)
+	mux.HandleFunc("/api/", s.noRoute(mux))
 }
 
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.JSON(w, http.StatusNotFound, problem{Type: "https://sqm.dev/problems/not_found", Title: "Not Found",
-		Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path + ". See /api/v1/openapi.json."})
+// noRoute answers an API request that no route takes: 405 with the
+// allowed methods when the path exists, 404 otherwise, as problem documents.
+func (s *Server) noRoute(mux *http.ServeMux) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.JSON(w, http.StatusMethodNotAllowed, problem{Type: "https://sqm.dev/problems/method_not_allowed",
+				Title: "Method Not Allowed", Status: http.StatusMethodNotAllowed,
+				Detail: r.URL.Path + " takes " + strings.Join(allow, ", ") + ", not " + r.Method + "."})
+			return
+		}
+		s.JSON(w, http.StatusNotFound, problem{Type: "https://sqm.dev/problems/not_found", Title: "Not Found",
+			Status: http.StatusNotFound, Detail: "No such endpoint: " + r.Method + " " + r.URL.Path + ". See /api/v1/openapi.json."})
+	}
 }

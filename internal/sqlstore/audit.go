@@ -69,8 +69,9 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) (sqm.Page[sqm.AuditE
 	if f.Action != "" {
 		w.add("action = ?", f.Action)
 	}
+	lim := w.arg(limit + 1)
 	rows, err := db.ro.QueryContext(ctx, `SELECT id, at, actor_id, actor_name, action, object_type, object_id, detail
-		FROM audit_log`+w.sql()+` ORDER BY id DESC LIMIT `+fmt.Sprint(limit+1), w.args...)
+		FROM audit_log`+w.sql()+` ORDER BY id DESC LIMIT `+lim, w.args...)
 	if err != nil {
 		return page, fmt.Errorf("list audit: %w", err)
 	}

@@ -113,7 +113,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 func (db *DB) Dialect() string { return db.dialect.name() }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.rw.PingContext(ctx) }
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.ro.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
 
 // Close closes both pools.
 func (db *DB) Close() error {

@@ -68,7 +68,7 @@ func (postgres) mapError(err error) error {
 	if errors.As(err, &pg) {
 		switch pg.Code {
 		case "23505":
-			return conflict(pg.ConstraintName+" "+pg.Detail, err)
+			return conflict(pg.ConstraintName, err)
 		case "23503":
 			return &sqm.Error{Code: sqm.EINVALID, Message: "A referenced object does not exist."}
 		}
@@ -82,11 +82,13 @@ func conflict(msg string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
+	// SQLite names the columns ("tickets.ref"), PostgreSQL the constraint
+	// ("tickets_ref", "users_name_key"); neither message holds user values.
 	switch {
-	case strings.Contains(msg, "ref"):
-		return &sqm.Error{Code: sqm.ECONFLICT, Field: "ref", Message: "A ticket with this reference already exists."}
-	case strings.Contains(msg, "name"):
-		return &sqm.Error{Code: sqm.ECONFLICT, Field: "name", Message: "The name is already taken."}
+	case strings.Contains(msg, "tickets.ref"), strings.Contains(msg, "tickets_ref"):
+		return &sqm.Error{Code: sqm.ECONFLICT, Field: "ref", Message: "A ticket with this reference already exists; give another ref."}
+	case strings.Contains(msg, ".name"), strings.Contains(msg, "_name_key"):
+		return &sqm.Error{Code: sqm.ECONFLICT, Field: "name", Message: "The name is already taken; choose another."}
 	}
 	return &sqm.Error{Code: sqm.ECONFLICT, Message: "The object already exists."}
 }

@@ -66,7 +66,8 @@ func (db *DB) ListTickets(ctx context.Context, f sqm.TicketFilter) (sqm.Page[sqm
 		}
 		w.add(slaStateSQL(f.SLAState, w.arg(ms(now))))
 	}
-	rows, err := db.ro.QueryContext(ctx, ticketColumns+w.sql()+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit+1), w.args...)
+	lim := w.arg(limit + 1)
+	rows, err := db.ro.QueryContext(ctx, ticketColumns+w.sql()+` ORDER BY id DESC LIMIT `+lim, w.args...)
 	if err != nil {
 		return page, fmt.Errorf("list tickets: %w", err)
 	}

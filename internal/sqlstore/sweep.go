@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // SweepBatch is how many tickets one sweep transaction claims.
@@ -35,12 +36,38 @@ func (db *DB) SweepSLA(ctx context.Context) (int, error) {
 			return fmt.Errorf("sweep: %w", err)
 		}
 		for _, id := range ids {
-			if err := tx.resettle(id); err != nil {
-				return fmt.Errorf("sweep ticket %d: %w", id, err)
+			if err := tx.sweepOne(id); err != nil {
+				return err
 			}
 		}
 		n = len(ids)
 		return nil
 	})
 	return n, err
+}
+
+// sweepRetry is how long a ticket that could not be settled waits before
+// the sweep tries it again.
+const sweepRetry = time.Minute
+
+// sweepOne settles one claimed ticket inside a savepoint: a ticket that
+// fails (its calendar no longer builds, say) is logged and put back a
+// minute, and the others of the batch are settled all the same.
+func (tx *Tx) sweepOne(id int64) error {
+	if _, err := tx.exec("SAVEPOINT sweep_ticket"); err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	if err := tx.resettle(id); err != nil {
+		tx.db.log.Error("sla_sweep_ticket_failed", "ticket", id, "error", err)
+		if _, err := tx.exec("ROLLBACK TO SAVEPOINT sweep_ticket"); err != nil {
+			return fmt.Errorf("sweep: %w", err)
+		}
+		if _, err := tx.exec(`UPDATE tickets SET next_at = $1 WHERE id = $2`, ms(tx.now.Add(sweepRetry)), id); err != nil {
+			return fmt.Errorf("sweep: %w", err)
+		}
+	}
+	if _, err := tx.exec("RELEASE SAVEPOINT sweep_ticket"); err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	return nil
 }

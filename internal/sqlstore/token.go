@@ -40,8 +40,11 @@ func (db *DB) CreateToken(ctx context.Context, userName, tokenName string) (sqm.
 	hash := sha256.Sum256([]byte(secret))
 	err := db.write(ctx, func(tx *Tx) error {
 		u, err := getUser(ctx, tx, `name = $1`, userName)
+		if sqm.ErrorCode(err) == sqm.ENOTFOUND {
+			return sqm.FieldError("user", "User %q does not exist; create it with sqm user add.", userName)
+		}
 		if err != nil {
-			return sqm.FieldError("user", "User %q does not exist.", userName)
+			return err
 		}
 		if u.Disabled {
 			return sqm.FieldError("user", "User %q is disabled.", userName)
@@ -130,6 +133,9 @@ const tokenTTL = 10 * time.Second
 type tokenCache struct {
 	mu sync.Mutex
 	m  map[[32]byte]*cachedToken
+	// gen counts forgets: a check that read the database before a forget
+	// must not cache what it read.
+	gen uint64
 }
 
 type cachedToken struct {
@@ -143,12 +149,13 @@ type cachedToken struct {
 func (c *tokenCache) forget() {
 	c.mu.Lock()
 	clear(c.m)
+	c.gen++
 	c.mu.Unlock()
 }
 
 // Authenticate returns the actor holding a token secret, or EUNAUTHORIZED.
 func (db *DB) Authenticate(ctx context.Context, secret string) (sqm.Actor, error) {
-	deny := sqm.Errorf(sqm.EUNAUTHORIZED, "The token is not valid: it is unknown, revoked, or its user is disabled.")
+	deny := sqm.Errorf(sqm.EUNAUTHORIZED, "The token is not valid: it is unknown, revoked, or its user is disabled. An admin makes a new one with sqm token create --user NAME.")
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return sqm.Actor{}, deny
 	}
@@ -163,10 +170,11 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (sqm.Actor, error
 		}
 		db.tokens.mu.Unlock()
 		if stale {
-			db.touchToken(ctx, id, now)
+			db.touchToken(id, now)
 		}
 		return actor, nil
 	}
+	gen := db.tokens.gen
 	db.tokens.mu.Unlock()
 
 	var (
@@ -193,21 +201,32 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (sqm.Actor, error
 		last = fromMS(used.Int64)
 	}
 	if now.Sub(last) > lastUsedEvery {
-		db.touchToken(ctx, tid, now)
+		db.touchToken(tid, now)
 		last = now
 	}
 	db.tokens.mu.Lock()
 	if len(db.tokens.m) > 10000 {
 		clear(db.tokens.m)
 	}
-	db.tokens.m[hash] = &cachedToken{id: tid, actor: actor, checked: now, lastUsed: last}
+	if db.tokens.gen == gen {
+		db.tokens.m[hash] = &cachedToken{id: tid, actor: actor, checked: now, lastUsed: last}
+	}
 	db.tokens.mu.Unlock()
 	return actor, nil
 }
 
-// touchToken records a token's last use; a failure only loses that record.
-func (db *DB) touchToken(ctx context.Context, id int64, now time.Time) {
-	if _, err := db.rw.ExecContext(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, ms(now), id); err != nil {
-		db.log.Warn("token_last_used_failed", "error", err)
-	}
+// touchToken records a token's last use, in the background so that a read
+// does not wait for the writer; a failure only loses that record.
+func (db *DB) touchToken(id int64, now time.Time) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := db.write(ctx, func(tx *Tx) error {
+			_, err := tx.exec(`UPDATE tokens SET last_used_at = $1 WHERE id = $2`, ms(now), id)
+			return err
+		})
+		if err != nil {
+			db.log.Warn("token_last_used_failed", "error", err)
+		}
+	}()
 }
