@@ -60,16 +60,6 @@ type Clocks struct {
 	Resolution    Clock `json:"resolution"`
 }
 
-// Worst returns the state a queue shows for the ticket: breached, then
-// running, then paused, then met.
-func (c Clocks) Worst() ClockState {
-	rank := map[ClockState]int{ClockBreached: 3, ClockRunning: 2, ClockPaused: 1, ClockMet: 0}
-	if rank[c.FirstResponse.State] >= rank[c.Resolution.State] {
-		return c.FirstResponse.State
-	}
-	return c.Resolution.State
-}
-
 // MarshalJSON writes durations as integer seconds, as the API promises.
 func (c Clock) MarshalJSON() ([]byte, error) {
 	type plain Clock

@@ -134,13 +134,12 @@ func liveClock(c clockRow, cal *calendar.Calendar, now time.Time) sqm.Clock {
 		MetAt:   fromNullMS(c.metAt),
 		WarnAt:  fromNullMS(c.warnAt),
 	}
+	out.Breached = breached(c.dueAt, c.metAt, now.UnixMilli())
 	switch {
 	case out.MetAt != nil:
 		out.State = sqm.ClockMet
-		out.Breached = out.DueAt != nil && out.MetAt.After(*out.DueAt)
 	case c.paused:
 		out.State = sqm.ClockPaused
-		out.Breached = out.DueAt != nil && now.After(*out.DueAt)
 	default:
 		out.State = sqm.ClockRunning
 		if out.DueAt != nil && cal != nil {
@@ -150,12 +149,24 @@ func liveClock(c clockRow, cal *calendar.Calendar, now time.Time) sqm.Clock {
 				out.Elapsed = out.Target + cal.Business(*out.DueAt, now)
 			}
 		}
-		out.Breached = out.DueAt != nil && now.After(*out.DueAt)
 	}
 	if out.Breached {
 		out.State = sqm.ClockBreached
 	}
 	return out
+}
+
+// breached is DESIGN.md's rule on a stored projection at instant now (ms):
+// met after its due instant, or unmet with now past it. The queue filters
+// below are its SQL form.
+func breached(due, met sql.NullInt64, now int64) bool {
+	if !due.Valid {
+		return false
+	}
+	if met.Valid {
+		return met.Int64 > due.Int64
+	}
+	return now > due.Int64
 }
 
 // The SQL forms of the clock states at instant $now, for queue filters.

@@ -103,18 +103,15 @@ func (t *tally) add(elapsed int64, due, met sql.NullInt64, now int64) {
 	t.tickets++
 	if met.Valid {
 		t.stopped = append(t.stopped, elapsed)
-		if due.Valid && met.Int64 > due.Int64 {
-			t.breached++
-		} else {
-			t.met++
-		}
-		return
 	}
-	if due.Valid && now > due.Int64 {
+	switch {
+	case breached(due, met, now):
 		t.breached++
-		return
+	case met.Valid:
+		t.met++
+	default:
+		t.running++
 	}
-	t.running++
 }
 
 func (t *tally) figures() sqm.ClockFigures {
