@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/config"
@@ -59,9 +61,9 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("user: say add or list")
+		return fmt.Errorf("user: say add, passwd or list")
 	}
 	var name, role string
 	switch args[0] {
@@ -79,6 +81,23 @@ func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return explain("user add", err)
 		}
 		fmt.Fprintf(stdout, "Created user %s (id %s, role %s).\n", u.Name, u.ID, u.Role)
+		return nil
+	case "passwd":
+		ctx, db, err := openDB(ctx, "user passwd", args[1:], stderr, func(fs *flag.FlagSet) {
+			fs.StringVar(&name, "name", "", "user name")
+		})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("user passwd: give the new password on standard input")
+		}
+		if err := db.SetPassword(ctx, name, strings.TrimRight(line, "\r\n")); err != nil {
+			return explain("user passwd", err)
+		}
+		fmt.Fprintf(stdout, "Set the password of %s; their sessions have ended.\n", name)
 		return nil
 	case "list":
 		ctx, db, err := openDB(ctx, "user list", args[1:], stderr, nil)

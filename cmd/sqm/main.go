@@ -17,6 +17,7 @@ Usage:
   sqm serve [--addr 127.0.0.1:8080] [--data DIR | --db DSN] [--demo]
   sqm migrate [--data DIR | --db DSN]
   sqm user add --name NAME --role admin|manager|agent|viewer [--data DIR | --db DSN]
+  sqm user passwd --name NAME [--data DIR | --db DSN]   reads the new password from standard input
   sqm user list [--data DIR | --db DSN]
   sqm token create --user NAME [--name LABEL] [--data DIR | --db DSN]
   sqm import [-f FILE] [--data DIR | --db DSN]   import {"tickets":[...]} from a file or stdin, all or nothing
@@ -46,7 +47,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "migrate":
 		return migrate(ctx, rest, stdout, stderr)
 	case "user":
-		return user(ctx, rest, stdout, stderr)
+		return user(ctx, rest, stdin, stdout, stderr)
 	case "token":
 		return token(ctx, rest, stdout, stderr)
 	case "import":

@@ -85,3 +85,23 @@ func TestImportCommand(t *testing.T) {
 		t.Fatalf("import: %q %v", out, err)
 	}
 }
+
+func TestUserPasswd(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runWith(t, "short\n", "user", "passwd", "--name", "admin", "--data", dir); err == nil ||
+		!strings.Contains(err.Error(), "at least 10 characters") {
+		t.Fatalf("a short password: %v", err)
+	}
+	if out, err := runWith(t, "a long enough secret\n", "user", "passwd", "--name", "admin", "--data", dir); err != nil ||
+		!strings.Contains(out, "Set the password of admin") {
+		t.Fatalf("user passwd: %q %v", out, err)
+	}
+	db, err := sqlstore.Open(context.Background(), sqlstore.DSN(dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.Login(context.Background(), "admin", "a long enough secret"); err != nil {
+		t.Fatalf("sign in with the new password: %v", err)
+	}
+}

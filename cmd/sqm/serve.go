@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
@@ -34,12 +35,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if a.AdminCreated {
-		t, err := a.DB.CreateToken(sqm.WithActor(ctx, sqm.SystemActor), sqlstore.AdminName, "first start")
+		system := sqm.WithActor(ctx, sqm.SystemActor)
+		t, err := a.DB.CreateToken(system, sqlstore.AdminName, "first start")
 		if err != nil {
 			a.Stop(ctx) //nolint:errcheck
 			return err
 		}
-		fmt.Fprintf(stdout, "Created the admin user. Its API token, shown this once:\n%s\n", t.Secret)
+		pw := firstPassword()
+		if err := a.DB.SetPassword(system, sqlstore.AdminName, pw); err != nil {
+			a.Stop(ctx) //nolint:errcheck
+			return err
+		}
+		fmt.Fprintf(stdout, "Created the admin user; shown this once, keep them:\n  console password: %s\n  API token:        %s\n", pw, t.Secret)
 	}
 	if err := a.Start(ctx); err != nil {
 		a.Stop(ctx) //nolint:errcheck
@@ -59,4 +66,15 @@ func newLogger(w io.Writer) *slog.Logger {
 		level = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// firstPassword makes the admin's first password: 16 letters and digits.
+func firstPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 16)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }

@@ -84,9 +84,14 @@ func (a *App) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	handler, err := sqmhttp.New(a.DB, a.cfg.Log, a.Metrics)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	a.listener = ln
 	a.server = &http.Server{
-		Handler:           sqmhttp.New(a.DB, a.cfg.Log, a.Metrics),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

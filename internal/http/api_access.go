@@ -80,7 +80,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
-	cursor, limit, err := page(r)
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return

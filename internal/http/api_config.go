@@ -7,8 +7,8 @@ import (
 	"github.com/sqmhq/sqm/calendar"
 )
 
-// page reads the cursor and limit of a collection request.
-func page(r *http.Request) (string, int, error) {
+// pageParams reads the cursor and limit of a collection request.
+func pageParams(r *http.Request) (string, int, error) {
 	limit, err := queryInt(r, "limit")
 	return r.URL.Query().Get("cursor"), limit, err
 }
@@ -16,7 +16,7 @@ func page(r *http.Request) (string, int, error) {
 // listOf serves a collection from a store list method.
 func listOf[T any](s *Server, fn func(r *http.Request, cursor string, limit int) (sqm.Page[T], error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		cursor, limit, err := page(r)
+		cursor, limit, err := pageParams(r)
 		if err != nil {
 			s.Error(w, r, err)
 			return

@@ -7,7 +7,7 @@ import (
 )
 
 func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) {
-	cursor, limit, err := page(r)
+	cursor, limit, err := pageParams(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -3,6 +3,8 @@ package http
 import (
 	"net/http"
 	"strings"
+
+	"github.com/sqmhq/sqm"
 )
 
 // routes lists every route of the server.
@@ -54,6 +56,21 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/audit", a(s.listAudit))
 
 	mux.HandleFunc("/api/", s.noRoute(mux))
+
+	// The web console.
+	c := s.console
+	mux.HandleFunc("GET /static/", s.serveStatic)
+	mux.HandleFunc("GET /login", s.showLogin)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", c(sqm.RoleViewer, s.logout))
+	mux.HandleFunc("GET /{$}", c(sqm.RoleViewer, s.showDashboard))
+	mux.HandleFunc("GET /tickets", c(sqm.RoleViewer, s.listTicketsPage))
+	mux.HandleFunc("GET /tickets/new", c(sqm.RoleAgent, s.newTicketPage))
+	mux.HandleFunc("POST /tickets", c(sqm.RoleAgent, s.createTicketPage))
+	mux.HandleFunc("GET /tickets/{id}", c(sqm.RoleViewer, s.showTicketPage))
+	mux.HandleFunc("POST /tickets/{id}/events", c(sqm.RoleAgent, s.postTicketEvent))
+	mux.HandleFunc("GET /account", c(sqm.RoleViewer, s.showAccount))
+	mux.HandleFunc("POST /account", c(sqm.RoleViewer, s.saveAccount))
 }
 
 // noRoute answers an API request that no route takes: 405 with the

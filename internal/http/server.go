@@ -1,6 +1,7 @@
-// Package http serves sqm over HTTP: the JSON API under /api/v1, health and
+// Package http serves sqm over HTTP: the JSON API under /api/v1, the web
+// console (server-rendered, in English and Simplified Chinese), health and
 // readiness, Prometheus metrics and the OpenAPI document. Handlers decode,
-// call the use cases of the store and encode; no rule lives here.
+// call the use cases of the store and encode or render; no rule lives here.
 package http
 
 import (
@@ -16,19 +17,25 @@ import (
 
 // Server is sqm's HTTP interface.
 type Server struct {
-	db      *sqlstore.DB
-	log     *slog.Logger
-	metrics *Metrics
-	handler http.Handler
+	db       *sqlstore.DB
+	log      *slog.Logger
+	metrics  *Metrics
+	handler  http.Handler
+	ui       *ui
+	failures *failures
 }
 
-// New builds the server's routes on db.
-func New(db *sqlstore.DB, log *slog.Logger, metrics *Metrics) *Server {
-	s := &Server{db: db, log: log, metrics: metrics}
+// New builds the server's routes on db; it fails if a template is broken.
+func New(db *sqlstore.DB, log *slog.Logger, metrics *Metrics) (*Server, error) {
+	u, err := newUI()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{db: db, log: log, metrics: metrics, ui: u, failures: &failures{m: map[string][]time.Time{}}}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.observe(mux)
-	return s
+	return s, nil
 }
 
 // ServeHTTP serves a request.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/sqmhq/sqm"
-	"github.com/sqmhq/sqm/calendar"
 )
 
 // ListTickets returns a page of tickets, newest first, with their clocks
@@ -88,19 +87,8 @@ func (db *DB) ListTickets(ctx context.Context, f sqm.TicketFilter) (sqm.Page[sqm
 		return page, fmt.Errorf("list tickets: %w", err)
 	}
 	rows.Close()
-	cals := map[int64]*calendar.Calendar{}
-	for _, t := range recs {
-		cal, ok := cals[t.serviceID]
-		if !ok {
-			r, err := db.rules(ctx, db.ro, t.serviceID, false)
-			if err != nil {
-				return page, err
-			}
-			cal = r.cal
-			cals[t.serviceID] = cal
-		}
-		t.SLA = sqm.Clocks{FirstResponse: liveClock(t.clocks[0], cal, now), Resolution: liveClock(t.clocks[1], cal, now)}
-		page.Items = append(page.Items, t.Ticket)
+	if page.Items, err = db.live(ctx, recs); err != nil {
+		return page, err
 	}
 	return paginate(page, ids, limit), nil
 }

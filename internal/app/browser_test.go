@@ -1,0 +1,173 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/testdb"
+)
+
+// browser starts headless Chromium for a test; without one it skips, unless
+// CI is set: CI must run the browser tests.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is not installed: CI must run the browser tests (.ci/run installs it)")
+		}
+		t.Skip("browser tests skipped: install Debian's chromium to run them")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.NoFirstRun,
+		chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// shot saves a screenshot when SQM_SCREENSHOTS names a folder.
+func shot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("SQM_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+}
+
+func signIn(base, user, pw string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(`#username`),
+		chromedp.SendKeys(`#username`, user),
+		chromedp.SendKeys(`#password`, pw),
+		chromedp.Submit(`#password`),
+	)
+}
+
+// run runs an action that returns a value, failing the test on error.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// do runs steps, failing the test on error.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConsoleInBrowser(t *testing.T) {
+	ctx := browser(t)
+	a, c := start(t, testdb.SQLite(t))
+	sys := sqm.WithActor(context.Background(), sqm.SystemActor)
+	for _, u := range []struct{ name, role, pw string }{{"admin", "", "admin-password-1"}, {"vera", "viewer", "viewer-password-1"}} {
+		if u.role != "" {
+			if _, err := a.DB.CreateUser(sys, sqm.User{Name: u.name, Role: sqm.Role(u.role)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := a.DB.SetPassword(sys, u.name, u.pw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "Payments"})
+	tk := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident",
+		"priority": "P1", "title": "Checkout fails", "description": "HTTP 500 on /pay"})
+	ticketURL := c.base + "/tickets/" + tk["id"].(string)
+
+	t.Run("a signed-out visit goes to the sign-in form, and signing in shows the four targets", func(t *testing.T) {
+		do(t, ctx, signIn(c.base, "admin", "admin-password-1"), chromedp.WaitVisible(`.cards`))
+		cards := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(".card.target").length`))
+		loc := run(t, ctx, chromedp.Location())
+		if cards != 4 || loc != c.base+"/" {
+			t.Fatalf("%d target cards at %s; want 4 on the dashboard", cards, loc)
+		}
+		shot(t, ctx, "dashboard")
+	})
+
+	t.Run("a public reply turns the first-response clock met", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(ticketURL), chromedp.WaitVisible(`#reply`))
+		before := run(t, ctx, chromedp.AttributeValue(`.clock[data-clock="first_response"]`, "class")).Value
+		do(t, ctx, chromedp.SendKeys(`#reply`, "We are looking into it."), chromedp.Submit(`#reply`),
+			chromedp.WaitVisible(`.clock.met[data-clock="first_response"]`))
+		after := run(t, ctx, chromedp.AttributeValue(`.clock[data-clock="first_response"]`, "class")).Value
+		if !strings.Contains(before, "running") || !strings.Contains(after, "met") {
+			t.Fatalf("first response clock went from %q to %q", before, after)
+		}
+		shot(t, ctx, "ticket")
+	})
+
+	t.Run("choosing Chinese shows Chinese labels", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(c.base+"/account"), chromedp.WaitVisible(`#lang`),
+			chromedp.SetValue(`#lang`, "zh"), chromedp.Submit(`#lang`), chromedp.WaitVisible(`.notice`),
+			chromedp.Navigate(c.base+"/"), chromedp.WaitVisible(`.cards`))
+		heading := run(t, ctx, chromedp.Text(`h1`))
+		nav := run(t, ctx, chromedp.Text(`nav`))
+		if heading != "我们是否兑现了承诺？" || !strings.Contains(nav, "工单") {
+			t.Fatalf("after choosing Chinese: heading %q, nav %q", heading, nav)
+		}
+		shot(t, ctx, "dashboard-zh")
+	})
+
+	t.Run("a forged POST without the CSRF token is refused", func(t *testing.T) {
+		// The browser sends its session cookie, as on a forged request.
+		status := run(t, ctx, chromedp.Evaluate[int](`fetch("`+ticketURL+`/events", {method: "POST",
+			headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "type=status&status=closed"}).then(r => r.status)`,
+			chromedp.EvalAwaitPromise))
+		if status != 403 {
+			t.Fatalf("a POST without the token answered %d", status)
+		}
+		if got := c.must(200, "GET", "/api/v1/tickets/"+tk["id"].(string), nil)["status"]; got != "new" {
+			t.Fatalf("the forged POST changed the status to %v", got)
+		}
+	})
+
+	t.Run("a viewer is refused the new-ticket form and the actions", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(c.base+"/account"), chromedp.WaitVisible(`button.link`),
+			chromedp.Click(`button.link`), chromedp.WaitVisible(`#username`),
+			signIn(c.base, "vera", "viewer-password-1"), chromedp.WaitVisible(`.cards`),
+			chromedp.Navigate(c.base+"/tickets/new"), chromedp.WaitVisible(`main`))
+		body := run(t, ctx, chromedp.Text(`main`))
+		if !strings.Contains(body, "Your role may not do this") {
+			t.Fatalf("the viewer saw the new-ticket form: %q", body)
+		}
+		do(t, ctx, chromedp.Navigate(ticketURL), chromedp.WaitVisible(`.timeline`))
+		forms := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("form[action$='/events']").length`))
+		if forms != 0 {
+			t.Fatalf("the viewer sees %d action forms", forms)
+		}
+		csrf := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("input[name=csrf]").value`))
+		status := run(t, ctx, chromedp.Evaluate[int](`fetch("`+ticketURL+`/events", {method: "POST",
+			headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "type=ack&csrf=`+csrf+`"}).then(r => r.status)`,
+			chromedp.EvalAwaitPromise))
+		if status != 403 {
+			t.Fatalf("a viewer's POST with a valid token answered %d", status)
+		}
+	})
+}

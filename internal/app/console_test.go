@@ -1,0 +1,156 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/testdb"
+)
+
+// session is a browser-like client of the console: cookies, no redirects.
+type session struct {
+	t    *testing.T
+	base string
+	http *http.Client
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func signInHTTP(t *testing.T, base, user, pw string) *session {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	s := &session{t: t, base: base, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	code, _ := s.post("/login", url.Values{"username": {user}, "password": {pw}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d", user, code)
+	}
+	code, body := s.get("/")
+	m := csrfField.FindStringSubmatch(body)
+	if code != 200 || m == nil {
+		t.Fatalf("dashboard after sign-in: %d", code)
+	}
+	s.csrf = m[1]
+	return s
+}
+
+func (s *session) get(path string) (int, string) {
+	s.t.Helper()
+	resp, err := s.http.Get(s.base + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (s *session) post(path string, form url.Values) (int, string) {
+	s.t.Helper()
+	resp, err := s.http.PostForm(s.base+path, form)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Every page and action of the console, for every role, checked on the server.
+func TestConsoleRoles(t *testing.T) {
+	a, c := start(t, testdb.SQLite(t))
+	sys := sqm.WithActor(context.Background(), sqm.SystemActor)
+	roles := []sqm.Role{sqm.RoleViewer, sqm.RoleAgent, sqm.RoleManager, sqm.RoleAdmin}
+	for _, r := range roles {
+		if _, err := a.DB.CreateUser(sys, sqm.User{Name: "u-" + string(r), Role: r}); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.DB.SetPassword(sys, "u-"+string(r), "password-of-"+string(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "Payments"})
+	tk := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident", "priority": "P2", "title": "x"})
+	id := tk["id"].(string)
+	type action struct {
+		name     string
+		method   string
+		path     string
+		form     url.Values
+		min      sqm.Role
+		okStatus int
+	}
+	actions := []action{
+		{"see the dashboard", "GET", "/", nil, sqm.RoleViewer, 200},
+		{"see the queue", "GET", "/tickets?status=new", nil, sqm.RoleViewer, 200},
+		{"see a ticket", "GET", "/tickets/" + id, nil, sqm.RoleViewer, 200},
+		{"see the account", "GET", "/account", nil, sqm.RoleViewer, 200},
+		{"open the new-ticket form", "GET", "/tickets/new", nil, sqm.RoleAgent, 200},
+		{"open a ticket", "POST", "/tickets", url.Values{"service_id": {svc["id"].(string)}, "type": {"request"},
+			"priority": {"P4"}, "title": {"from the console"}}, sqm.RoleAgent, 303},
+		{"add an internal note", "POST", "/tickets/" + id + "/events", url.Values{"type": {"comment"}, "public": {"false"},
+			"body": {"note"}}, sqm.RoleAgent, 303},
+		{"save preferences", "POST", "/account", url.Values{"form": {"prefs"}, "lang": {"en"}, "timezone": {"Asia/Shanghai"}}, sqm.RoleViewer, 303},
+	}
+	for _, r := range roles {
+		s := signInHTTP(t, c.base, "u-"+string(r), "password-of-"+string(r))
+		for _, act := range actions {
+			var code int
+			if act.method == "GET" {
+				code, _ = s.get(act.path)
+			} else {
+				form := url.Values{"csrf": {s.csrf}}
+				for k, v := range act.form {
+					form[k] = v
+				}
+				code, _ = s.post(act.path, form)
+			}
+			want := http.StatusForbidden
+			if r.AtLeast(act.min) {
+				want = act.okStatus
+			}
+			if code != want {
+				t.Errorf("%s may %s? got %d, want %d", r, act.name, code, want)
+			}
+		}
+	}
+	// Signed out, every page leads to the sign-in form; a wrong password is refused.
+	anon := &session{t: t, base: c.base, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	for _, act := range actions {
+		if code, _ := anon.get(act.path); act.method == "GET" && code != http.StatusSeeOther {
+			t.Errorf("signed out, %s answered %d", act.path, code)
+		}
+	}
+	if code, body := anon.post("/login", url.Values{"username": {"u-admin"}, "password": {"wrong"}}); code != 401 ||
+		!strings.Contains(body, "The user name or password is wrong.") {
+		t.Errorf("a wrong password: %d", code)
+	}
+}
+
+// Whatever a user types is shown back as text, never as markup.
+func TestConsoleEscapes(t *testing.T) {
+	a, c := start(t, testdb.SQLite(t))
+	if err := a.DB.SetPassword(sqm.WithActor(context.Background(), sqm.SystemActor), "admin", "admin-password-1"); err != nil {
+		t.Fatal(err)
+	}
+	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "<b>Payments</b>"})
+	evil := `<script>alert(1)</script>`
+	tk := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident",
+		"priority": "P2", "title": evil, "description": evil})
+	c.must(201, "POST", "/api/v1/tickets/"+tk["id"].(string)+"/events", map[string]any{"type": "comment", "public": true, "body": evil})
+	s := signInHTTP(t, c.base, "admin", "admin-password-1")
+	for _, path := range []string{"/", "/tickets", "/tickets/" + tk["id"].(string)} {
+		_, body := s.get(path)
+		if strings.Contains(body, evil) || strings.Contains(body, "<b>Payments</b>") {
+			t.Errorf("%s shows user input as markup", path)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package http
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/sqmhq/sqm"
+)
+
+type ticketList struct {
+	Filter   sqm.TicketFilter
+	Services []sqm.Service
+	Tickets  []sqm.Ticket
+	Next     string
+}
+
+// Lists for the filter and action forms.
+type choices struct {
+	Types      []sqm.TicketType
+	Priorities []sqm.Priority
+	Statuses   []sqm.Status
+	States     []sqm.ClockState
+}
+
+var formChoices = choices{sqm.TicketTypes, sqm.Priorities, sqm.Statuses,
+	[]sqm.ClockState{sqm.ClockRunning, sqm.ClockPaused, sqm.ClockBreached, sqm.ClockMet}}
+
+// Choices returns the values the forms offer.
+func (p *page) Choices() choices { return formChoices }
+
+// listTicketsPage shows the ticket queue, filtered.
+func (s *Server) listTicketsPage(w http.ResponseWriter, r *http.Request, p *page) {
+	q := r.URL.Query()
+	f := sqm.TicketFilter{ServiceID: q.Get("service_id"), Type: sqm.TicketType(q.Get("type")),
+		Status: sqm.Status(q.Get("status")), Priority: sqm.Priority(q.Get("priority")),
+		SLAState: sqm.ClockState(q.Get("sla_state")), Cursor: q.Get("cursor"), Limit: 50}
+	list, err := s.db.ListTickets(r.Context(), f)
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	services, err := s.db.ListServices(r.Context(), "", 500)
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	d := ticketList{Filter: f, Services: services.Items, Tickets: list.Items}
+	if list.NextCursor != "" {
+		q.Set("cursor", list.NextCursor)
+		d.Next = "/tickets?" + q.Encode()
+	}
+	p.Title, p.Nav, p.Data = p.T("tickets.title"), "tickets", d
+	s.render(w, http.StatusOK, "tickets", p)
+}
+
+// showTicketPage shows one ticket with its timeline, clocks and actions.
+func (s *Server) showTicketPage(w http.ResponseWriter, r *http.Request, p *page) {
+	t, err := s.db.GetTicket(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	svc, err := s.db.GetService(r.Context(), t.ServiceID)
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	p.Title, p.Nav = "#"+t.ID+" "+t.Title, "tickets"
+	p.Data = struct {
+		T       sqm.Ticket
+		Service sqm.Service
+		CanAct  bool
+	}{t, svc, p.User.Role.AtLeast(sqm.RoleAgent)}
+	s.render(w, http.StatusOK, "ticket", p)
+}
+
+// postTicketEvent applies one action of the ticket page.
+func (s *Server) postTicketEvent(w http.ResponseWriter, r *http.Request, p *page) {
+	ne := sqm.NewEvent{Type: sqm.EventType(r.PostFormValue("type"))}
+	switch ne.Type {
+	case sqm.EventComment:
+		public := r.PostFormValue("public") == "true"
+		ne.Public, ne.Body = &public, r.PostFormValue("body")
+	case sqm.EventStatus:
+		ne.Status = sqm.Status(r.PostFormValue("status"))
+	case sqm.EventPriority:
+		ne.Priority = sqm.Priority(r.PostFormValue("priority"))
+	}
+	id := r.PathValue("id")
+	if _, err := s.db.AddEvent(r.Context(), id, ne); err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, "/tickets/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+// newTicketPage shows the form that opens a ticket.
+func (s *Server) newTicketPage(w http.ResponseWriter, r *http.Request, p *page) {
+	services, err := s.db.ListServices(r.Context(), "", 500)
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	p.Title, p.Nav, p.Data = p.T("new.title"), "new", services.Items
+	s.render(w, http.StatusOK, "new_ticket", p)
+}
+
+// createTicketPage opens a ticket from the form.
+func (s *Server) createTicketPage(w http.ResponseWriter, r *http.Request, p *page) {
+	t, err := s.db.CreateTicket(r.Context(), sqm.NewTicket{ServiceID: r.PostFormValue("service_id"),
+		Type: sqm.TicketType(r.PostFormValue("type")), Priority: sqm.Priority(r.PostFormValue("priority")),
+		Title: r.PostFormValue("title"), Description: r.PostFormValue("description")})
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, "/tickets/"+t.ID, http.StatusSeeOther)
+}
