@@ -119,6 +119,9 @@ type TicketFilter struct {
 	Status    Status
 	Priority  Priority
 	SLAState  ClockState // the ticket's worst clock state
+	// OpenedFrom and OpenedTo bound the instant of opening, [from, to),
+	// as a scorecard's period does; zero means unbounded.
+	OpenedFrom, OpenedTo time.Time
 	Limit     int
 	Cursor    string
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/demo"
 	"github.com/sqmhq/sqm/internal/testdb"
 )
 
@@ -96,6 +97,9 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := demo.Seed(sys, a.DB, nil); err != nil { // a realistic organisation around the test's ticket
+		t.Fatal(err)
+	}
 	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "Payments"})
 	tk := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident",
 		"priority": "P1", "title": "Checkout fails", "description": "HTTP 500 on /pay"})
@@ -121,6 +125,21 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Fatalf("first response clock went from %q to %q", before, after)
 		}
 		shot(t, ctx, "ticket")
+	})
+
+	t.Run("the scorecard shows its figures, a trend chart and the tickets behind them", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(c.base+"/scorecard?period=month"), chromedp.WaitVisible(`svg.chart`))
+		bars := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart rect").length`))
+		if bars != 12 {
+			t.Fatalf("the trend chart has %d bars; want two for each of six months", bars)
+		}
+		shot(t, ctx, "scorecard")
+		do(t, ctx, chromedp.Click(`a[href*="sla_state=breached"]`), chromedp.WaitVisible(`h1`))
+		loc := run(t, ctx, chromedp.Location())
+		if !strings.Contains(loc, "/tickets?") || !strings.Contains(loc, "sla_state=breached") {
+			t.Fatalf("the breached figure leads to %s", loc)
+		}
+		shot(t, ctx, "tickets")
 	})
 
 	t.Run("choosing Chinese shows Chinese labels", func(t *testing.T) {

@@ -69,6 +69,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets", c(sqm.RoleAgent, s.createTicketPage))
 	mux.HandleFunc("GET /tickets/{id}", c(sqm.RoleViewer, s.showTicketPage))
 	mux.HandleFunc("POST /tickets/{id}/events", c(sqm.RoleAgent, s.postTicketEvent))
+	mux.HandleFunc("GET /scorecard", c(sqm.RoleViewer, s.showScorecardPage))
+	mux.HandleFunc("GET /scorecard.csv", c(sqm.RoleViewer, s.exportScorecard))
 	mux.HandleFunc("GET /account", c(sqm.RoleViewer, s.showAccount))
 	mux.HandleFunc("POST /account", c(sqm.RoleViewer, s.saveAccount))
 }

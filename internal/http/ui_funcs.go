@@ -14,6 +14,13 @@ var templateFuncs = template.FuncMap{
 	"ptrTime":   func(t time.Time) *time.Time { return &t },
 	"clockView": newClockView,
 	"clockOf":   nextCountdown,
+	"list":      func(v ...string) []string { return v },
+	"secs": func(p *page, v *int64) string {
+		if v == nil {
+			return "—"
+		}
+		return p.Dur(time.Duration(*v) * time.Second)
+	},
 }
 
 // countdown is a due instant shown as time left (or overdue); app.js keeps

@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/sqmhq/sqm"
 )
@@ -33,7 +34,17 @@ func (s *Server) listTicketsPage(w http.ResponseWriter, r *http.Request, p *page
 	q := r.URL.Query()
 	f := sqm.TicketFilter{ServiceID: q.Get("service_id"), Type: sqm.TicketType(q.Get("type")),
 		Status: sqm.Status(q.Get("status")), Priority: sqm.Priority(q.Get("priority")),
-		SLAState: sqm.ClockState(q.Get("sla_state")), Cursor: q.Get("cursor"), Limit: 50}
+		SLAState: sqm.ClockState(q.Get("sla_state")), TeamID: q.Get("team_id"), Cursor: q.Get("cursor"), Limit: 50}
+	for name, dst := range map[string]*time.Time{"from": &f.OpenedFrom, "to": &f.OpenedTo} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				s.uiError(w, r, p, sqm.FieldError(name, "%s is an RFC 3339 instant.", name))
+				return
+			}
+			*dst = t
+		}
+	}
 	list, err := s.db.ListTickets(r.Context(), f)
 	if err != nil {
 		s.uiError(w, r, p, err)

@@ -59,6 +59,12 @@ func (db *DB) ListTickets(ctx context.Context, f sqm.TicketFilter) (sqm.Page[sqm
 		}
 		w.add("priority = ?", f.Priority)
 	}
+	if !f.OpenedFrom.IsZero() {
+		w.add("opened_at >= ?", ms(f.OpenedFrom))
+	}
+	if !f.OpenedTo.IsZero() {
+		w.add("opened_at < ?", ms(f.OpenedTo))
+	}
 	if f.SLAState != "" {
 		if !f.SLAState.Valid() {
 			return page, sqm.FieldError("sla_state", "The SLA state must be one of running, paused, met, breached.")
