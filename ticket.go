@@ -122,8 +122,8 @@ type TicketFilter struct {
 	// OpenedFrom and OpenedTo bound the instant of opening, [from, to),
 	// as a scorecard's period does; zero means unbounded.
 	OpenedFrom, OpenedTo time.Time
-	Limit     int
-	Cursor    string
+	Limit                int
+	Cursor               string
 }
 
 func contains[T comparable](list []T, v T) bool {

@@ -86,7 +86,7 @@ var messages = map[string][2]string{
 	"dash.no_data":                          {"No data yet", "暂无数据"},
 	"dash.met":                              {"Met", "达成"},
 	"dash.missed":                           {"Missed", "未达成"},
-	"dash.near_breach":                      {"Closest to breaching", "即将超时"},
+	"dash.near_breach":                      {"Overdue and due next", "已超时与即将超时"},
 	"dash.open_by_prio":                     {"Open incidents by priority", "按优先级统计的未关闭事件"},
 	"dash.none":                             {"Nothing here.", "暂无。"},
 	"dash.recent_breaches":                  {"Recently breached", "最近超时"},
