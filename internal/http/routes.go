@@ -73,6 +73,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /scorecard.csv", c(sqm.RoleViewer, s.exportScorecard))
 	mux.HandleFunc("GET /account", c(sqm.RoleViewer, s.showAccount))
 	mux.HandleFunc("POST /account", c(sqm.RoleViewer, s.saveAccount))
+	s.adminRoutes(mux)
 }
 
 // noRoute answers an API request that no route takes: 405 with the
