@@ -122,6 +122,9 @@ type TicketFilter struct {
 	// OpenedFrom and OpenedTo bound the instant of opening, [from, to),
 	// as a scorecard's period does; zero means unbounded.
 	OpenedFrom, OpenedTo time.Time
+	// Sort is "" (newest first) or "due" (time left: the clock that falls
+	// due first, overdue ones first; tickets with no running clock last).
+	Sort string
 	Limit                int
 	Cursor               string
 }

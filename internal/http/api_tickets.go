@@ -16,7 +16,7 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) {
 	p, err := s.db.ListTickets(r.Context(), sqm.TicketFilter{
 		ServiceID: q.Get("service_id"), TeamID: q.Get("team_id"), Type: sqm.TicketType(q.Get("type")),
 		Status: sqm.Status(q.Get("status")), Priority: sqm.Priority(q.Get("priority")),
-		SLAState: sqm.ClockState(q.Get("sla_state")), Cursor: cursor, Limit: limit,
+		SLAState: sqm.ClockState(q.Get("sla_state")), Sort: q.Get("sort"), Cursor: cursor, Limit: limit,
 	})
 	s.reply(w, r, http.StatusOK, p, err)
 }

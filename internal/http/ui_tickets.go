@@ -34,7 +34,11 @@ func (s *Server) listTicketsPage(w http.ResponseWriter, r *http.Request, p *page
 	q := r.URL.Query()
 	f := sqm.TicketFilter{ServiceID: q.Get("service_id"), Type: sqm.TicketType(q.Get("type")),
 		Status: sqm.Status(q.Get("status")), Priority: sqm.Priority(q.Get("priority")),
-		SLAState: sqm.ClockState(q.Get("sla_state")), TeamID: q.Get("team_id"), Cursor: q.Get("cursor"), Limit: 50}
+		SLAState: sqm.ClockState(q.Get("sla_state")), TeamID: q.Get("team_id"), Cursor: q.Get("cursor"), Limit: 50,
+		Sort: "due"} // time left, unless the newest are asked for
+	if q.Get("sort") == "newest" {
+		f.Sort = ""
+	}
 	for name, dst := range map[string]*time.Time{"from": &f.OpenedFrom, "to": &f.OpenedTo} {
 		if v := q.Get(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)

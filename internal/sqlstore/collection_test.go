@@ -168,3 +168,43 @@ func TestConcurrentWritesFailAlone(t *testing.T) {
 		}
 	})
 }
+
+// The queue sorted by time left pages through every ticket once, the clock
+// that falls due first first, tickets with no running clock last.
+func TestQueueByTimeLeft(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		svc := e.service(t, "Payments", e.policy(t, "Tiered", time.Hour, 4*time.Hour).ID) // P1 1h, P2 2h, P3/P4 default 1h
+		var ids []string
+		for i, p := range []sqm.Priority{sqm.P2, sqm.P1, sqm.P2, sqm.P1, sqm.P3} {
+			e.clock.Add(time.Duration(i) * time.Minute)
+			ids = append(ids, e.ticket(t, svc.ID, p).ID)
+		}
+		e.event(t, ids[4], status(sqm.StatusResolved)) // no running clock: last
+		e.clock.Add(3 * time.Hour)                    // the P1s are overdue
+		var got []string
+		var dues []time.Time
+		cursor := ""
+		for {
+			p, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{Sort: "due", Limit: 2, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tk := range p.Items {
+				got = append(got, tk.ID)
+				if d := tk.SLA.FirstResponse.DueAt; tk.SLA.FirstResponse.MetAt == nil && d != nil {
+					dues = append(dues, *d)
+				}
+			}
+			if cursor = p.NextCursor; cursor == "" {
+				break
+			}
+		}
+		want := []string{ids[1], ids[3], ids[0], ids[2], ids[4]}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("by time left: %v, want %v (dues %v)", got, want, dues)
+		}
+		_, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{Sort: "due", Cursor: "YzQy"})
+		wantCode(t, err, sqm.EINVALID, "cursor")
+	})
+}

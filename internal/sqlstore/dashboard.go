@@ -14,13 +14,20 @@ func (db *DB) DueSoon(ctx context.Context, limit int) ([]sqm.Ticket, error) {
 	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
 		return nil, err
 	}
-	// The earliest due instant among the unmet, unpaused clocks.
-	const due = `CASE WHEN fr_met_at IS NULL AND (res_due_at IS NULL OR res_paused OR fr_due_at <= res_due_at)
-		THEN fr_due_at ELSE res_due_at END`
-	return db.ticketsWhere(ctx, ` WHERE status NOT IN ('resolved', 'closed')
-		AND ((fr_met_at IS NULL AND fr_due_at IS NOT NULL) OR (res_met_at IS NULL AND NOT res_paused AND res_due_at IS NOT NULL))
-		ORDER BY `+due+` LIMIT $1`, limit)
+	return db.ticketsWhere(ctx, ` WHERE status NOT IN ('resolved', 'closed') AND `+nextDueSQL+` < `+noDue+`
+		ORDER BY `+nextDueSQL+`, id LIMIT $1`, limit)
 }
+
+// nextDueSQL is the earliest due instant among a ticket's unmet, running
+// clocks, or noDue when none runs: the key of "sorted by time left".
+const (
+	noDueMS    = 9000000000000000
+	noDue      = "9000000000000000" // noDueMS in SQL
+	nextDueSQL = `COALESCE(CASE
+		WHEN fr_met_at IS NULL AND fr_due_at IS NOT NULL
+			AND (res_met_at IS NOT NULL OR res_paused OR res_due_at IS NULL OR fr_due_at <= res_due_at) THEN fr_due_at
+		WHEN res_met_at IS NULL AND NOT res_paused THEN res_due_at END, ` + noDue + `)`
+)
 
 // RecentBreaches returns the tickets of the latest sla_breached events.
 func (db *DB) RecentBreaches(ctx context.Context, limit int) ([]sqm.Ticket, error) {

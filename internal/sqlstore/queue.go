@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/sqmhq/sqm"
 )
@@ -18,14 +21,29 @@ func (db *DB) ListTickets(ctx context.Context, f sqm.TicketFilter) (sqm.Page[sqm
 	if err != nil {
 		return page, err
 	}
-	after, err := decodeCursor(f.Cursor)
-	if err != nil {
-		return page, err
-	}
 	now := db.Now()
 	w := where{}
-	if after > 0 {
-		w.add("id < ?", after)
+	order := ` ORDER BY id DESC`
+	switch f.Sort {
+	case "":
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return page, err
+		}
+		if after > 0 {
+			w.add("id < ?", after)
+		}
+	case "due":
+		order = ` ORDER BY ` + nextDueSQL + `, id`
+		if f.Cursor != "" {
+			key, id, err := decodeDueCursor(f.Cursor)
+			if err != nil {
+				return page, err
+			}
+			w.add("("+nextDueSQL+" > ? OR ("+nextDueSQL+" = ? AND id > ?))", key, key, id)
+		}
+	default:
+		return page, sqm.FieldError("sort", "Sort is due (time left) or left out (newest first).")
 	}
 	if f.ServiceID != "" {
 		id, err := refID("service_id", "Service", f.ServiceID)
@@ -72,7 +90,7 @@ func (db *DB) ListTickets(ctx context.Context, f sqm.TicketFilter) (sqm.Page[sqm
 		w.add(slaStateSQL(f.SLAState, w.arg(ms(now))))
 	}
 	lim := w.arg(limit + 1)
-	rows, err := db.ro.QueryContext(ctx, ticketColumns+w.sql()+` ORDER BY id DESC LIMIT `+lim, w.args...)
+	rows, err := db.ro.QueryContext(ctx, ticketColumns+w.sql()+order+` LIMIT `+lim, w.args...)
 	if err != nil {
 		return page, fmt.Errorf("list tickets: %w", err)
 	}
@@ -96,5 +114,40 @@ func (db *DB) ListTickets(ctx context.Context, f sqm.TicketFilter) (sqm.Page[sqm
 	if page.Items, err = db.live(ctx, recs); err != nil {
 		return page, err
 	}
-	return paginate(page, ids, limit), nil
+	page = paginate(page, ids, limit)
+	if f.Sort == "due" && page.NextCursor != "" {
+		page.NextCursor = encodeDueCursor(nextDue(recs[limit-1]), recs[limit-1].id)
+	}
+	return page, nil
+}
+
+// nextDue is nextDueSQL computed on a loaded ticket.
+func nextDue(t *ticketRec) int64 {
+	fr, res := t.clocks[0], t.clocks[1]
+	switch {
+	case !fr.metAt.Valid && fr.dueAt.Valid && (res.metAt.Valid || res.paused || !res.dueAt.Valid || fr.dueAt.Int64 <= res.dueAt.Int64):
+		return fr.dueAt.Int64
+	case !res.metAt.Valid && !res.paused && res.dueAt.Valid:
+		return res.dueAt.Int64
+	}
+	return noDueMS
+}
+
+func encodeDueCursor(key, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("d" + strconv.FormatInt(key, 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+func decodeDueCursor(c string) (int64, int64, error) {
+	bad := sqm.FieldError("cursor", "The cursor is not one this server gave out.")
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 4 || b[0] != 'd' {
+		return 0, 0, bad
+	}
+	k, i, ok := strings.Cut(string(b[1:]), ".")
+	key, err1 := strconv.ParseInt(k, 10, 64)
+	id, err2 := strconv.ParseInt(i, 10, 64)
+	if !ok || err1 != nil || err2 != nil || id <= 0 {
+		return 0, 0, bad
+	}
+	return key, id, nil
 }
