@@ -124,9 +124,9 @@ type TicketFilter struct {
 	OpenedFrom, OpenedTo time.Time
 	// Sort is "" (newest first) or "due" (time left: the clock that falls
 	// due first, overdue ones first; tickets with no running clock last).
-	Sort string
-	Limit                int
-	Cursor               string
+	Sort   string
+	Limit  int
+	Cursor string
 }
 
 func contains[T comparable](list []T, v T) bool {

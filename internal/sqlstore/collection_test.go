@@ -181,7 +181,7 @@ func TestQueueByTimeLeft(t *testing.T) {
 			ids = append(ids, e.ticket(t, svc.ID, p).ID)
 		}
 		e.event(t, ids[4], status(sqm.StatusResolved)) // no running clock: last
-		e.clock.Add(3 * time.Hour)                    // the P1s are overdue
+		e.clock.Add(3 * time.Hour)                     // the P1s are overdue
 		var got []string
 		var dues []time.Time
 		cursor := ""
