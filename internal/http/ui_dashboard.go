@@ -31,7 +31,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, p *page) 
 	ctx := r.Context()
 	now := p.Now.In(p.Loc)
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, p.Loc)
-	sc, err := s.db.Scorecard(ctx, sqm.ScorecardQuery{From: from, To: from.AddDate(0, 1, 0)})
+	sc, err := s.db.Scorecard(ctx, sqm.ScorecardQuery{From: from, To: from.AddDate(0, 1, 0), Summary: true})
 	if err != nil {
 		s.uiError(w, r, p, err)
 		return

@@ -159,7 +159,7 @@ func (s *Server) showScorecardPage(w http.ResponseWriter, r *http.Request, p *pa
 			}
 			pp := periodAround(per.Kind, prev)
 			pq := q
-			pq.From, pq.To = pp.From, pp.To
+			pq.From, pq.To, pq.Summary = pp.From, pp.To, true
 			psc, err := s.db.Scorecard(ctx, pq)
 			if err != nil {
 				s.uiError(w, r, p, err)

@@ -51,6 +51,14 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		}
 		w.add("type = ?", q.Type)
 	}
+	if q.Summary {
+		fr, res, err := db.summary(ctx, w, now)
+		if err != nil {
+			return sc, err
+		}
+		sc.FirstResponse, sc.Resolution = fr, res
+		return db.judge(ctx, sc)
+	}
 	rows, err := db.ro.QueryContext(ctx, `SELECT fr_elapsed, fr_due_at, fr_met_at, res_elapsed, res_due_at, res_met_at
 		FROM tickets`+w.sql(), w.args...)
 	if err != nil {
@@ -73,6 +81,11 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		return sc, fmt.Errorf("scorecard: %w", err)
 	}
 	sc.FirstResponse, sc.Resolution = fr.figures(), res.figures()
+	return db.judge(ctx, sc)
+}
+
+// judge sets the scorecard's figures against the goals.
+func (db *DB) judge(ctx context.Context, sc sqm.Scorecard) (sqm.Scorecard, error) {
 	sc.Targets = []sqm.TargetFigure{}
 	goals, err := db.goals(ctx)
 	if err != nil {
@@ -91,6 +104,26 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		}
 	}
 	return sc, nil
+}
+
+// summary counts the clocks of the selected tickets in the database.
+func (db *DB) summary(ctx context.Context, w where, now int64) (fr, res sqm.ClockFigures, err error) {
+	at := w.arg(now)
+	counts := func(c string) string {
+		b := clockBreachedSQL(c, at)
+		return fmt.Sprintf(`COALESCE(SUM(CASE WHEN %[2]s THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN %[1]s_met_at IS NOT NULL AND NOT %[2]s THEN 1 ELSE 0 END), 0)`, c, b)
+	}
+	var n, frB, frM, resB, resM int
+	err = db.ro.QueryRowContext(ctx, `SELECT count(*), `+counts("fr")+`, `+counts("res")+` FROM tickets`+w.sql(), w.args...).
+		Scan(&n, &frB, &frM, &resB, &resM)
+	if err != nil {
+		return fr, res, fmt.Errorf("scorecard: %w", err)
+	}
+	figures := func(met, breached int) sqm.ClockFigures {
+		return sqm.ClockFigures{Tickets: n, Met: met, Breached: breached, Running: n - met - breached, Attainment: kpi.Attainment(met, breached)}
+	}
+	return figures(frM, frB), figures(resM, resB), nil
 }
 
 // tally accumulates one clock's figures over a scorecard's tickets.

@@ -63,6 +63,21 @@ func TestScorecard(t *testing.T) {
 			t.Errorf("failure rate has a figure without monitoring data: %+v", sc.Targets[2])
 		}
 
+		sum, err := e.db.Scorecard(e.ctx, sqm.ScorecardQuery{From: from, To: from.Add(24 * time.Hour), ServiceID: svc.ID, Summary: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, pair := range [][2]sqm.ClockFigures{{sum.FirstResponse, fr}, {sum.Resolution, res}} {
+			a, b := pair[0], pair[1]
+			if a.Tickets != b.Tickets || a.Met != b.Met || a.Breached != b.Breached || a.Running != b.Running ||
+				*a.Attainment != *b.Attainment || a.P50 != nil {
+				t.Errorf("clock %d: the summary %+v differs from the full figures %+v", i, a, b)
+			}
+		}
+		if *sum.Targets[0].Actual != *sc.Targets[0].Actual {
+			t.Errorf("summary targets %+v", sum.Targets)
+		}
+
 		byTeam, err := e.db.Scorecard(e.ctx, sqm.ScorecardQuery{From: from, To: from.Add(24 * time.Hour), TeamID: team.ID})
 		if err != nil || byTeam.FirstResponse.Tickets != 11 {
 			t.Errorf("by team: %+v %v", byTeam.FirstResponse, err)
