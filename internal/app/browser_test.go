@@ -142,6 +142,18 @@ func TestConsoleInBrowser(t *testing.T) {
 		shot(t, ctx, "tickets")
 	})
 
+	t.Run("administration pages work at phone width", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(c.base+"/admin/calendars"), chromedp.WaitVisible(`form`))
+		shot(t, ctx, "admin-calendar")
+		do(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(ticketURL), chromedp.WaitVisible(`#reply`))
+		wide := run(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		shot(t, ctx, "ticket-360")
+		do(t, ctx, chromedp.EmulateViewport(1280, 900))
+		if wide {
+			t.Fatal("the ticket page scrolls sideways at 360 px")
+		}
+	})
+
 	t.Run("choosing Chinese shows Chinese labels", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(c.base+"/account"), chromedp.WaitVisible(`#lang`),
 			chromedp.SetValue(`#lang`, "zh"), chromedp.Submit(`#lang`), chromedp.WaitVisible(`.notice`),
