@@ -13,7 +13,21 @@ type ClockFigures struct {
 	P90        *int64   `json:"p90_seconds"`
 	Max        *int64   `json:"max_seconds"`
 	Stopped    int      `json:"stopped"` // the sample behind the percentiles
+	// Distribution counts the stopped clocks by elapsed business time;
+	// empty in a summary.
+	Distribution []Bucket `json:"distribution"`
 }
+
+// Bucket counts the clocks whose elapsed time is at most UpTo seconds and
+// above the previous bucket's; the last bucket, UpTo nil, has the rest.
+type Bucket struct {
+	UpTo  *int64 `json:"up_to_seconds"`
+	Count int    `json:"count"`
+}
+
+// DistributionBounds are the upper bounds of the distribution's buckets:
+// 15 and 30 minutes, 1, 2, 4, 8 and 24 hours, 3 days; then the rest.
+var DistributionBounds = []int64{15 * 60, 30 * 60, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 72 * 3600}
 
 // Goal is a quantified target of the strategy, editable by an organisation.
 type Goal struct {

@@ -27,3 +27,17 @@ func NearestRank(sorted []int64, q float64) (int64, bool) {
 	rank = max(1, min(rank, n))
 	return sorted[rank-1], true
 }
+
+// Histogram counts sorted ascending values into the buckets bounded above
+// by bounds (ascending), plus one last bucket for the values above them all.
+func Histogram(sorted, bounds []int64) []int {
+	counts := make([]int, len(bounds)+1)
+	b := 0
+	for _, v := range sorted {
+		for b < len(bounds) && v > bounds[b] {
+			b++
+		}
+		counts[b]++
+	}
+	return counts
+}

@@ -94,3 +94,13 @@ func TestNearestRankProperties(t *testing.T) {
 		}
 	})
 }
+
+func TestHistogram(t *testing.T) {
+	got := Histogram([]int64{0, 10, 10, 11, 50, 100, 101, 500}, []int64{10, 100})
+	if want := []int{3, 3, 2}; !slices.Equal(got, want) {
+		t.Fatalf("Histogram = %v, want %v (bounds are inclusive)", got, want)
+	}
+	if got := Histogram(nil, []int64{10}); !slices.Equal(got, []int{0, 0}) {
+		t.Fatalf("empty: %v", got)
+	}
+}

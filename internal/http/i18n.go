@@ -68,6 +68,7 @@ var messages = map[string][2]string{
 	"sc.stopped":                            {"of stopped clocks", "已停止的计时"},
 	"sc.trend":                              {"Attainment over six periods", "近六个周期的达标率"},
 	"sc.export":                             {"Export the tickets as CSV", "导出工单（CSV）"},
+	"sc.distribution":                       {"Distribution of stopped clocks by elapsed business time", "已停止计时按业务用时的分布"},
 	"sc.targets":                            {"Targets", "目标"},
 	"nav.account":                           {"Account", "账户"},
 	"nav.sign_out":                          {"Sign out", "退出登录"},

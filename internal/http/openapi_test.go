@@ -233,7 +233,8 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 	ticket := sqm.Ticket{ID: "1", Ref: "OLD-1", ServiceID: "2", TeamID: "3", Type: sqm.TypeIncident, Priority: sqm.P1,
 		Status: sqm.StatusNew, Title: "t", Description: "d", OpenedAt: at, UpdatedAt: at, OpenedBy: "4", Imported: true,
 		SLA: sqm.Clocks{FirstResponse: clock, Resolution: clock}, Events: []sqm.Event{event}}
-	figures := sqm.ClockFigures{Tickets: 3, Met: 1, Breached: 1, Running: 1, Attainment: &ratio, P50: &secs, P90: &secs, Max: &secs, Stopped: 2}
+	figures := sqm.ClockFigures{Tickets: 3, Met: 1, Breached: 1, Running: 1, Attainment: &ratio, P50: &secs, P90: &secs, Max: &secs, Stopped: 2,
+		Distribution: []sqm.Bucket{{UpTo: &secs, Count: 2}, {Count: 0}}}
 	policy := sqm.DefaultPolicy("1")
 	policy.ID, policy.CreatedAt, policy.UpdatedAt = "5", at, at
 	token := sqm.Token{ID: "1", UserID: "2", UserName: "u", Name: "api", Prefix: "sqm_abcdef", CreatedAt: at,
@@ -258,7 +259,7 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		"Imported":       sqlstore.Imported{Ref: "OLD-1", ID: "1"},
 		"ClockFigures":   figures,
 		"TargetFigure":   sqm.TargetFigure{Key: sqm.GoalFirstResponse, Goal: 0.95, Comparison: "gte", Actual: &ratio, Met: &yes, Sample: 2},
-		"Scorecard": sqm.Scorecard{From: at, To: later, ServiceID: "1", TeamID: "2", FirstResponse: figures, Resolution: sqm.ClockFigures{},
+		"Scorecard": sqm.Scorecard{From: at, To: later, ServiceID: "1", TeamID: "2", FirstResponse: figures, Resolution: sqm.ClockFigures{Distribution: []sqm.Bucket{}},
 			Targets: []sqm.TargetFigure{sqm.DefaultGoals()[0].Judge(&ratio, 2), sqm.DefaultGoals()[2].Judge(nil, 0)}},
 		"Goal":       sqm.DefaultGoals()[0],
 		"GoalList":   sqm.Page[sqm.Goal]{Items: sqm.DefaultGoals()},

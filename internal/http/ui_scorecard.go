@@ -124,7 +124,31 @@ func trendChart(p *page, trend []trendPoint, goal float64) chart {
 	return c
 }
 
+// distChart lays out a clock's distribution as bars scaled to the largest.
+func distChart(p *page, f sqm.ClockFigures) chart {
+	var c chart
+	top := 1
+	for _, b := range f.Distribution {
+		top = max(top, b.Count)
+	}
+	for i, b := range f.Distribution {
+		x := 40 + i*62
+		label := "> " + p.Dur(time.Duration(sqm.DistributionBounds[len(sqm.DistributionBounds)-1])*time.Second)
+		if b.UpTo != nil {
+			label = "≤ " + p.Dur(time.Duration(*b.UpTo)*time.Second)
+		}
+		h := max(1, b.Count*chartHeight/top)
+		c.Bars = append(c.Bars, bar{X: x, Y: 10 + chartHeight - h, H: h, Class: "fr", Title: fmt.Sprintf("%s: %d", label, b.Count)})
+		c.Labels = append(c.Labels, struct {
+			X    int
+			Text string
+		}{x + 13, label})
+	}
+	return c
+}
+
 type scorecardPage struct {
+	Dists    [2]chart
 	Chart    chart
 	Period   period
 	Query    sqm.ScorecardQuery
@@ -175,6 +199,7 @@ func (s *Server) showScorecardPage(w http.ResponseWriter, r *http.Request, p *pa
 		}
 	}
 	d.Chart = trendChart(p, d.Trend, goal)
+	d.Dists = [2]chart{distChart(p, sc.FirstResponse), distChart(p, sc.Resolution)}
 	services, err := s.db.ListServices(ctx, "", 500)
 	if err != nil {
 		s.uiError(w, r, p, err)

@@ -121,7 +121,8 @@ func (db *DB) summary(ctx context.Context, w where, now int64) (fr, res sqm.Cloc
 		return fr, res, fmt.Errorf("scorecard: %w", err)
 	}
 	figures := func(met, breached int) sqm.ClockFigures {
-		return sqm.ClockFigures{Tickets: n, Met: met, Breached: breached, Running: n - met - breached, Attainment: kpi.Attainment(met, breached)}
+		return sqm.ClockFigures{Tickets: n, Met: met, Breached: breached, Running: n - met - breached,
+			Attainment: kpi.Attainment(met, breached), Distribution: []sqm.Bucket{}}
 	}
 	return figures(frM, frB), figures(resM, resB), nil
 }
@@ -160,5 +161,16 @@ func (t *tally) figures() sqm.ClockFigures {
 		return &s
 	}
 	f.P50, f.P90, f.Max = seconds(0.5), seconds(0.9), seconds(1)
+	ms := make([]int64, len(sqm.DistributionBounds))
+	for i, b := range sqm.DistributionBounds {
+		ms[i] = b * 1000
+	}
+	for i, n := range kpi.Histogram(t.stopped, ms) {
+		b := sqm.Bucket{Count: n}
+		if i < len(sqm.DistributionBounds) {
+			b.UpTo = &sqm.DistributionBounds[i]
+		}
+		f.Distribution = append(f.Distribution, b)
+	}
 	return f
 }

@@ -63,6 +63,13 @@ func TestScorecard(t *testing.T) {
 			t.Errorf("failure rate has a figure without monitoring data: %+v", sc.Targets[2])
 		}
 
+		var counts []int
+		for _, b := range fr.Distribution {
+			counts = append(counts, b.Count)
+		}
+		if fmt.Sprint(counts) != "[1 2 3 4 0 0 0 0 0]" {
+			t.Errorf("first-response distribution %v; want 10 min in ≤15m, 20-30 in ≤30m, 40-60 in ≤1h, 70-100 in ≤2h", counts)
+		}
 		sum, err := e.db.Scorecard(e.ctx, sqm.ScorecardQuery{From: from, To: from.Add(24 * time.Hour), ServiceID: svc.ID, Summary: true})
 		if err != nil {
 			t.Fatal(err)
