@@ -129,7 +129,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	t.Run("the scorecard shows its figures, a trend chart and the tickets behind them", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(c.base+"/scorecard?period=month"), chromedp.WaitVisible(`svg.chart`))
-		bars := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart rect").length`))
+		bars := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart.trend rect").length`))
 		if bars != 12 {
 			t.Fatalf("the trend chart has %d bars; want two for each of six months", bars)
 		}
