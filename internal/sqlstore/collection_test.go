@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -207,4 +208,33 @@ func TestQueueByTimeLeft(t *testing.T) {
 		_, err := e.db.ListTickets(e.ctx, sqm.TicketFilter{Sort: "due", Cursor: "YzQy"})
 		wantCode(t, err, sqm.EINVALID, "cursor")
 	})
+}
+
+// The queue by time left and the dashboard read indexes, not the whole
+// table: the expression of nextDueSQL must stay the one migration 0003 indexed.
+func TestQueuePlansUseIndexes(t *testing.T) {
+	e := newEnv(t, testdb.SQLite(t))
+	raw := testdb.Raw(t, e.dsn)
+	for _, q := range []struct{ name, sql, index string }{
+		{"time left", `SELECT id FROM tickets ORDER BY ` + sqlstore.NextDueSQL + `, id LIMIT 51`, "tickets_next_due"},
+		{"open incidents", `SELECT priority, count(*) FROM tickets WHERE type = 'incident' AND status NOT IN ('resolved', 'closed') GROUP BY priority`, "tickets_open"},
+	} {
+		rows, err := raw.Query("EXPLAIN QUERY PLAN " + q.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if !strings.Contains(strings.Join(plan, "; "), q.index) {
+			t.Errorf("%s does not use %s: %v", q.name, q.index, plan)
+		}
+	}
 }
