@@ -541,10 +541,6 @@ func explain(ctx context.Context, d *benchkit.Database, now time.Time, bodies ma
 			query{"scorecard page: summary of the trend's 6 " + p.name + "s", summarySQL, []any{from.AddDate(0, -5*p.months, 0).UnixMilli(), to.UnixMilli(), nowMS}})
 	}
 	for _, q := range qs {
-		prefix := "EXPLAIN QUERY PLAN "
-		if d.Dialect == "postgres" {
-			prefix = "EXPLAIN (ANALYZE, BUFFERS) "
-		}
 		fmt.Printf("\nplan, %s:\n", q.name)
 		if strings.HasPrefix(q.name, "ticket page") {
 			// a sampled ticket with a timeline
@@ -553,24 +549,9 @@ func explain(ctx context.Context, d *benchkit.Database, now time.Time, bodies ma
 				q.args = []any{id}
 			}
 		}
-		rows, err := db.QueryContext(ctx, prefix+q.sql, q.args...)
-		if err != nil {
+		if err := benchkit.PrintPlan(ctx, db, d.Dialect, q.sql, q.args...); err != nil {
 			return fmt.Errorf("%s: %w", q.name, err)
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return err
-			}
-			fmt.Printf("  %v\n", vals[len(vals)-1])
-		}
-		rows.Close()
 		var times []time.Duration
 		n := 0
 		for range 5 {

@@ -209,29 +209,10 @@ func explain(ctx context.Context, d *benchkit.Database, from, to time.Time, serv
 		{"all services", q, []any{from.UnixMilli(), to.UnixMilli()}},
 		{"one service", q + ` AND service_id = $3`, []any{from.UnixMilli(), to.UnixMilli(), service}},
 	} {
-		prefix := "EXPLAIN QUERY PLAN "
-		if d.Dialect == "postgres" {
-			prefix = "EXPLAIN (ANALYZE, BUFFERS) "
-		}
-		rows, err := db.QueryContext(ctx, prefix+v.sql, v.args...)
-		if err != nil {
+		fmt.Printf("\nplan, %s:\n", v.name)
+		if err := benchkit.PrintPlan(ctx, db, d.Dialect, v.sql, v.args...); err != nil {
 			return err
 		}
-		cols, _ := rows.Columns()
-		fmt.Printf("\nplan, %s:\n", v.name)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return err
-			}
-			fmt.Printf("  %v\n", vals[len(vals)-1])
-		}
-		rows.Close()
 		var times []time.Duration
 		n := 0
 		for range 10 {

@@ -259,3 +259,33 @@ func Background(d time.Duration) string {
 	busy := float64(after.busy-before.busy) / float64(after.total-before.total)
 	return fmt.Sprintf("%.0f%% busy (%.2f of %d cores) over %s before the run", 100*busy, busy*float64(runtime.NumCPU()), runtime.NumCPU(), d)
 }
+
+// PrintPlan prints the plan of a query, one line per row: EXPLAIN QUERY
+// PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL.
+func PrintPlan(ctx context.Context, db *sql.DB, dialect, query string, args ...any) error {
+	prefix := "EXPLAIN QUERY PLAN "
+	if dialect == "postgres" {
+		prefix = "EXPLAIN (ANALYZE, BUFFERS) "
+	}
+	rows, err := db.QueryContext(ctx, prefix+query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		fmt.Printf("  %v\n", vals[len(vals)-1])
+	}
+	return rows.Err()
+}
