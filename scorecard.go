@@ -88,8 +88,8 @@ type ScorecardQuery struct {
 	ServiceID string
 	TeamID    string
 	Type      TicketType
-	// Summary asks for the counts and attainment only, aggregated in the
-	// database: no percentiles (and Stopped is 0), at a fraction of the cost.
+	// Summary asks for every figure but the percentiles, read from a daily
+	// rollup at a small fraction of the cost over long periods.
 	Summary bool
 }
 

@@ -17,6 +17,12 @@ var migrations embed.FS
 
 // migrationLock is the PostgreSQL advisory lock that lets one replica
 // migrate while the others wait.
+// afterMigration fills, in a migration's transaction, what SQL files cannot
+// say once for both dialects.
+var afterMigration = map[int]func(context.Context, *sql.Tx) error{
+	4: func(ctx context.Context, tx *sql.Tx) error { return rebuildRollup(ctx, tx) },
+}
+
 const migrationLock = 0x73716d // "sqm"
 
 // Migrate applies the embedded migrations of the dialect that are not yet
@@ -85,6 +91,11 @@ func migrateOne(ctx context.Context, conn *sql.Conn, version int, path string) (
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return false, err
+	}
+	if fill := afterMigration[version]; fill != nil {
+		if err := fill(ctx, tx); err != nil {
+			return false, err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
 		version, path, time.Now().UnixMilli()); err != nil {

@@ -58,6 +58,7 @@ func (tx *Tx) project(t *ticketRec, events []sqm.Event, r rules) []sqm.Event {
 // settle brings a stored ticket's projection up to date at tx.now and
 // appends the SLA events that have come due.
 func (tx *Tx) settle(t *ticketRec, events []sqm.Event, r rules) error {
+	before := t.clocks
 	owed := tx.project(t, events, r)
 	for i := range owed {
 		if err := tx.appendEvent(t, &owed[i]); err != nil {
@@ -76,7 +77,7 @@ func (tx *Tx) settle(t *ticketRec, events []sqm.Event, r rules) error {
 	if err != nil {
 		return fmt.Errorf("save clocks: %w", err)
 	}
-	return nil
+	return tx.rollupChange(t, before)
 }
 
 // keepMet keeps the saved figures of each clock that was already met, at

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/kpi"
@@ -28,9 +29,7 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		return sc, sqm.FieldError("to", "The end of the period must be after its start.")
 	}
 	now := ms(db.Now())
-	w := where{}
-	w.add("opened_at >= ?", ms(q.From))
-	w.add("opened_at < ?", ms(q.To))
+	w := where{} // the filters, on columns that tickets and ticket_rollup share
 	if q.ServiceID != "" {
 		id, err := refID("service_id", "Service", q.ServiceID)
 		if err != nil {
@@ -52,13 +51,15 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		w.add("type = ?", q.Type)
 	}
 	if q.Summary {
-		fr, res, err := db.summary(ctx, w, now)
+		fr, res, err := db.summary(ctx, ms(q.From), ms(q.To), w, now)
 		if err != nil {
 			return sc, err
 		}
 		sc.FirstResponse, sc.Resolution = fr, res
 		return db.judge(ctx, sc)
 	}
+	w.add("opened_at >= ?", ms(q.From))
+	w.add("opened_at < ?", ms(q.To))
 	rows, err := db.ro.QueryContext(ctx, `SELECT fr_elapsed, fr_due_at, fr_met_at, res_elapsed, res_due_at, res_met_at
 		FROM tickets`+w.sql(), w.args...)
 	if err != nil {
@@ -106,25 +107,66 @@ func (db *DB) judge(ctx context.Context, sc sqm.Scorecard) (sqm.Scorecard, error
 	return sc, nil
 }
 
-// summary counts the clocks of the selected tickets in the database.
-func (db *DB) summary(ctx context.Context, w where, now int64) (fr, res sqm.ClockFigures, err error) {
-	at := w.arg(now)
-	counts := func(c string) string {
-		b := clockBreachedSQL(c, at)
-		return fmt.Sprintf(`COALESCE(SUM(CASE WHEN %[2]s THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN %[1]s_met_at IS NOT NULL AND NOT %[2]s THEN 1 ELSE 0 END), 0)`, c, b)
+// summary counts the clocks of the tickets opened in [from, to) that pass
+// the filters: whole UTC days from the rollup, the part days at the edges
+// from the tickets, and the running clocks past their due instant from the
+// tickets whose clocks are not all stopped. It gives no percentiles.
+func (db *DB) summary(ctx context.Context, from, to int64, filters where, now int64) (fr, res sqm.ClockFigures, err error) {
+	with := func(conds ...any) where {
+		w := where{conds: slices.Clone(filters.conds), args: slices.Clone(filters.args)}
+		for i := 0; i < len(conds); i += 2 {
+			w.add(conds[i].(string), conds[i+1])
+		}
+		return w
 	}
-	var n, frB, frM, resB, resM int
-	err = db.ro.QueryRowContext(ctx, `SELECT count(*), `+counts("fr")+`, `+counts("res")+` FROM tickets`+w.sql(), w.args...).
-		Scan(&n, &frB, &frM, &resB, &resM)
+	var sum rollVec
+	add := func(v rollVec) {
+		for i := range sum {
+			sum[i] += v[i]
+		}
+	}
+	fromTickets := func(lo, hi int64) error {
+		if lo >= hi {
+			return nil
+		}
+		w := with("opened_at >= ?", lo, "opened_at < ?", hi)
+		v, err := scanVec(db.ro.QueryRowContext(ctx, `SELECT `+rollSums+` FROM tickets`+w.sql(), w.args...))
+		add(v)
+		return err
+	}
+	d1, d2 := (from+dayMS-1)/dayMS, to/dayMS // the whole days inside
+	if d1 >= d2 {
+		err = fromTickets(from, to)
+	} else {
+		w := with("day >= ?", d1, "day < ?", d2)
+		sel := make([]string, len(rollColumns))
+		for i, c := range rollColumns {
+			sel[i] = "SUM(" + c + ")"
+		}
+		var v rollVec
+		v, err = scanVec(db.ro.QueryRowContext(ctx, `SELECT `+strings.Join(sel, ", ")+` FROM ticket_rollup`+w.sql(), w.args...))
+		add(v)
+		if err == nil {
+			err = fromTickets(from, d1*dayMS)
+		}
+		if err == nil {
+			err = fromTickets(d2*dayMS, to)
+		}
+	}
 	if err != nil {
 		return fr, res, fmt.Errorf("scorecard: %w", err)
 	}
-	figures := func(met, breached int) sqm.ClockFigures {
-		return sqm.ClockFigures{Tickets: n, Met: met, Breached: breached, Running: n - met - breached,
-			Attainment: kpi.Attainment(met, breached), Distribution: []sqm.Bucket{}}
+	w := with("opened_at >= ?", from, "opened_at < ?", to)
+	w.conds = append(w.conds, "(fr_met_at IS NULL OR res_met_at IS NULL)")
+	at := w.arg(now)
+	var frOver, resOver sql.NullInt64
+	err = db.ro.QueryRowContext(ctx, `SELECT SUM(CASE WHEN fr_met_at IS NULL AND fr_due_at < `+at+` THEN 1 ELSE 0 END),
+		SUM(CASE WHEN res_met_at IS NULL AND res_due_at < `+at+` THEN 1 ELSE 0 END) FROM tickets`+w.sql(), w.args...).
+		Scan(&frOver, &resOver)
+	if err != nil {
+		return fr, res, fmt.Errorf("scorecard: %w", err)
 	}
-	return figures(frM, frB), figures(resM, resB), nil
+	return sum.clockFigures(0, frOver.Int64), sum.clockFigures(1, resOver.Int64), nil
 }
 
 // tally accumulates one clock's figures over a scorecard's tickets.
@@ -165,12 +207,6 @@ func (t *tally) figures() sqm.ClockFigures {
 	for i, b := range sqm.DistributionBounds {
 		ms[i] = b * 1000
 	}
-	for i, n := range kpi.Histogram(t.stopped, ms) {
-		b := sqm.Bucket{Count: n}
-		if i < len(sqm.DistributionBounds) {
-			b.UpTo = &sqm.DistributionBounds[i]
-		}
-		f.Distribution = append(f.Distribution, b)
-	}
+	f.Distribution = distribution(kpi.Histogram(t.stopped, ms))
 	return f
 }

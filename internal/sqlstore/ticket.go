@@ -76,6 +76,9 @@ func (tx *Tx) openTicket(t *ticketRec, more []sqm.NewEvent) error {
 		return fmt.Errorf("open ticket: %w", err)
 	}
 	t.ID = idString(t.id)
+	if err := tx.rollup(t, contribution(t.clocks)); err != nil {
+		return err
+	}
 	t.Events = make([]sqm.Event, 0, len(events)+len(owed))
 	for _, list := range [][]sqm.Event{events, owed} {
 		for i := range list {

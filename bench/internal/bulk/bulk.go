@@ -97,6 +97,9 @@ func Build(ctx context.Context, d *benchkit.Database, o Options) (*Built, error)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
+	if err := sqlstore.RebuildRollup(ctx, raw); err != nil {
+		return nil, err
+	}
 	b.Insert = time.Since(start)
 	analyse := time.Now()
 	if err := Analyse(ctx, raw, d.Dialect); err != nil {
@@ -114,6 +117,9 @@ func Analyse(ctx context.Context, raw *sql.DB, dialect string) error {
 	if dialect == "postgres" {
 		if _, err = raw.ExecContext(ctx, "VACUUM (ANALYZE) tickets"); err == nil {
 			_, err = raw.ExecContext(ctx, "VACUUM (ANALYZE) ticket_events")
+		}
+		if err == nil {
+			_, err = raw.ExecContext(ctx, "VACUUM (ANALYZE) ticket_rollup")
 		}
 	} else {
 		_, err = raw.ExecContext(ctx, "ANALYZE")
