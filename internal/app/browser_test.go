@@ -112,6 +112,13 @@ func TestConsoleInBrowser(t *testing.T) {
 		if cards != 4 || loc != c.base+"/" {
 			t.Fatalf("%d target cards at %s; want 4 on the dashboard", cards, loc)
 		}
+		// Each card has a bar for each of the last six months; the demo's
+		// two months of tickets give the response card measured bars.
+		trend := run(t, ctx, chromedp.Evaluate[[]int](`[...document.querySelectorAll(".card.target svg.spark")].map(s => s.querySelectorAll("rect").length)`))
+		measured := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.card.target[data-key="first_response_attainment"] svg.spark rect:not(.none)').length`))
+		if len(trend) != 4 || trend[0] != 6 || measured < 1 {
+			t.Fatalf("the cards' trends have %v bars, %d of them measured; want six on each card", trend, measured)
+		}
 		shot(t, ctx, "dashboard")
 	})
 
@@ -132,6 +139,12 @@ func TestConsoleInBrowser(t *testing.T) {
 		bars := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart.trend rect").length`))
 		if bars != 12 {
 			t.Fatalf("the trend chart has %d bars; want two for each of six months", bars)
+		}
+		// The percentiles are filled in after the page is shown.
+		do(t, ctx, chromedp.WaitNotPresent(`#pct-first_response a[data-fill]`))
+		pct := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("pct-first_response").textContent`))
+		if !strings.Contains(pct, " / ") || !strings.Contains(pct, "m") {
+			t.Fatalf("the first-response percentiles read %q", pct)
 		}
 		shot(t, ctx, "scorecard")
 		do(t, ctx, chromedp.Click(`a[href*="sla_state=breached"]`), chromedp.WaitVisible(`h1`))

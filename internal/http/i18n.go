@@ -84,6 +84,8 @@ var messages = map[string][2]string{
 	"dash.goal":                             {"Goal", "目标"},
 	"dash.measured":                         {"Measured", "实际"},
 	"dash.sample":                           {"Sample", "样本"},
+	"sc.compute":                            {"Compute", "计算"},
+	"dash.trend":                            {"The last six months against the goal", "近六个月与目标对比"},
 	"dash.no_data":                          {"No data yet", "暂无数据"},
 	"dash.met":                              {"Met", "达成"},
 	"dash.missed":                           {"Missed", "未达成"},

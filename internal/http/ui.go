@@ -112,6 +112,15 @@ func (p *page) Time(t any) string {
 	return v.Format("2 Jan 2006 15:04")
 }
 
+// Month names the month of an instant in the viewer's zone.
+func (p *page) Month(t time.Time) string {
+	t = t.In(p.Loc)
+	if p.Lang == "zh" {
+		return t.Format("2006年1月")
+	}
+	return t.Format("Jan 2006")
+}
+
 // ISO formats an instant as RFC 3339, for machine-readable attributes.
 func (p *page) ISO(t *time.Time) string {
 	if t == nil {

@@ -158,6 +158,7 @@ type scorecardPage struct {
 	Teams    []sqm.Team
 	Drill    func(state string) string
 	CSV      string
+	Exact    string // this page with the percentiles
 }
 
 // showScorecardPage shows the figures of a period against the goals.
@@ -168,6 +169,12 @@ func (s *Server) showScorecardPage(w http.ResponseWriter, r *http.Request, p *pa
 		return
 	}
 	q := sqm.ScorecardQuery{From: per.From, To: per.To, ServiceID: r.URL.Query().Get("service_id"), TeamID: r.URL.Query().Get("team_id")}
+	// The percentiles need every stopped clock of the period, which costs a
+	// scan of its tickets: the page reads the rollup and fetches them after
+	// it is shown, from the same page with exact=1.
+	exact := r.URL.Query()
+	q.Summary = exact.Get("exact") != "1"
+	exact.Set("exact", "1")
 	ctx := r.Context()
 	sc, err := s.db.Scorecard(ctx, q)
 	if err != nil {
@@ -229,6 +236,7 @@ func (s *Server) showScorecardPage(w http.ResponseWriter, r *http.Request, p *pa
 		return "/tickets?" + v.Encode()
 	}
 	d.CSV = "/scorecard.csv?" + r.URL.RawQuery
+	d.Exact = "/scorecard?" + exact.Encode()
 	p.Title, p.Nav, p.Data = p.T("nav.scorecard"), "scorecard", d
 	s.render(w, http.StatusOK, "scorecard", p)
 }

@@ -1,4 +1,5 @@
-// Keeps every countdown on the page ticking; the page works without it.
+// Keeps every countdown on the page ticking and fills figures that are
+// costly to compute after the page is shown; the page works without it.
 (function () {
   "use strict";
   var zh = document.documentElement.lang.indexOf("zh") === 0;
@@ -18,5 +19,20 @@
       el.classList.toggle("breached", left < 0);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); });
+  // Fills a figure that is costly to compute from the page its link names:
+  // the element of the same id there replaces it here.
+  function fill() {
+    document.querySelectorAll("[data-fill]").forEach(function (a) {
+      var el = a.parentElement;
+      el.setAttribute("aria-busy", "true");
+      fetch(a.getAttribute("href"), { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { throw new Error(r.status); }
+        return r.text();
+      }).then(function (html) {
+        var got = new DOMParser().parseFromString(html, "text/html").getElementById(el.id);
+        if (got) { el.replaceWith(document.importNode(got, true)); }
+      }).catch(function () { el.removeAttribute("aria-busy"); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); fill(); });
 })();
