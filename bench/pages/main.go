@@ -51,6 +51,7 @@ func main() {
 	flag.StringVar(&o.pg, "pg", benchkit.DefaultPG(), "PostgreSQL server where a benchmark database may be created")
 	flag.StringVar(&o.reuse, "reuse", "", "measure this database (a DSN printed by an earlier -keep run, built with the same -tickets, -timelines and -seed) instead of building one")
 	flag.DurationVar(&o.target, "target", 50*time.Millisecond, "latency target per page (judged on p95)")
+	flag.DurationVar(&o.fillTarget, "fill-target", 300*time.Millisecond, "latency target of the requests that fill a page's costly figures after it is shown")
 	flag.IntVar(&o.maxSize, "max-size", 200_000, "size limit of a page in bytes")
 	flag.StringVar(&o.only, "only", "", "measure only the pages whose name matches this regular expression")
 	flag.BoolVar(&o.explain, "explain", true, "print the plans and times of the pages' main queries")
@@ -68,7 +69,7 @@ type options struct {
 	dialect, pg, reuse, only, cpuprofile string
 	tickets, runs, warmup, timelines     int
 	maxSize                              int
-	target                               time.Duration
+	target, fillTarget                   time.Duration
 	explain, keep                        bool
 	seed                                 int64
 }
@@ -184,23 +185,29 @@ func run(o options) error {
 	}
 	nextLink := regexp.MustCompile(`<a href="([^"]+)">Next page`)
 	ticketLink := regexp.MustCompile(`href="/tickets/(\d+)"`)
+	// A "fill" is not a page: the scorecard page fetches its percentiles
+	// with it after it is shown, and it is judged on -fill-target.
 	pages := []struct {
 		name, route string
 		path        func() (string, error)
+		fill        bool
 	}{
-		{"dashboard", "GET /{$}", fixed("/")},
-		{"queue, time left", "GET /tickets", fixed("/tickets")},
-		{"queue, time left, page 2", "GET /tickets", from("/tickets", nextLink, "%s")},
-		{"queue, newest", "GET /tickets", fixed("/tickets?sort=newest")},
-		{"queue, newest, page 2", "GET /tickets", from("/tickets?sort=newest", nextLink, "%s")},
-		{"ticket, top of the queue", "GET /tickets/{id}", from("/tickets", ticketLink, "/tickets/%s")},
-		{"ticket, newest", "GET /tickets/{id}", from("/tickets?sort=newest", ticketLink, "/tickets/%s")},
-		{"ticket, a year ago", "GET /tickets/{id}", fixed(fmt.Sprintf("/tickets/%d", samp.near(0.5)))},
-		{"ticket, 21 months ago", "GET /tickets/{id}", fixed(fmt.Sprintf("/tickets/%d", samp.near(0.125)))},
-		{"scorecard, month", "GET /scorecard", fixed("/scorecard?period=month")},
-		{"scorecard, quarter", "GET /scorecard", fixed("/scorecard?period=quarter")},
-		{"scorecard, half-year", "GET /scorecard", fixed("/scorecard?period=half")},
-		{"account", "GET /account", fixed("/account")},
+		{"dashboard", "GET /{$}", fixed("/"), false},
+		{"queue, time left", "GET /tickets", fixed("/tickets"), false},
+		{"queue, time left, page 2", "GET /tickets", from("/tickets", nextLink, "%s"), false},
+		{"queue, newest", "GET /tickets", fixed("/tickets?sort=newest"), false},
+		{"queue, newest, page 2", "GET /tickets", from("/tickets?sort=newest", nextLink, "%s"), false},
+		{"ticket, top of the queue", "GET /tickets/{id}", from("/tickets", ticketLink, "/tickets/%s"), false},
+		{"ticket, newest", "GET /tickets/{id}", from("/tickets?sort=newest", ticketLink, "/tickets/%s"), false},
+		{"ticket, a year ago", "GET /tickets/{id}", fixed(fmt.Sprintf("/tickets/%d", samp.near(0.5))), false},
+		{"ticket, 21 months ago", "GET /tickets/{id}", fixed(fmt.Sprintf("/tickets/%d", samp.near(0.125))), false},
+		{"scorecard, month", "GET /scorecard", fixed("/scorecard?period=month"), false},
+		{"scorecard, quarter", "GET /scorecard", fixed("/scorecard?period=quarter"), false},
+		{"scorecard, half-year", "GET /scorecard", fixed("/scorecard?period=half"), false},
+		{"fill: percentiles, month", "GET /scorecard", fixed("/scorecard?exact=1&period=month"), true},
+		{"fill: percentiles, quarter", "GET /scorecard", fixed("/scorecard?exact=1&period=quarter"), true},
+		{"fill: percentiles, half-year", "GET /scorecard", fixed("/scorecard?exact=1&period=half"), true},
+		{"account", "GET /account", fixed("/account"), false},
 	}
 
 	reg := a.Metrics.Registry()
@@ -217,7 +224,10 @@ func run(o options) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
-		r := result{name: p.name, path: path}
+		r := result{name: p.name, path: path, target: o.target}
+		if p.fill {
+			r.target = o.fillTarget
+		}
 		var body string
 		for i := range max(o.warmup, 1) {
 			took, b, err := c.get(ctx, base+path)
@@ -260,20 +270,20 @@ func run(o options) error {
 
 	fmt.Printf("\nAll times in ms. Client: measured by this process over loopback, request sent to body read (%d requests).\n", o.runs)
 	fmt.Printf("Server: sqm_http_request_duration_seconds of the same requests (mean, share ≤ 50 ms, and the histogram bucket holding the p95).\n")
-	fmt.Printf("Verdict: client p95 < %s and size ≤ %d bytes.\n\n", benchkit.Ms(o.target), o.maxSize)
+	fmt.Printf("Verdict: client p95 < %s (fills: < %s) and size ≤ %d bytes.\n\n", benchkit.Ms(o.target), benchkit.Ms(o.fillTarget), o.maxSize)
 	fmt.Println("| page | what | size | first | p50 | p95 | max | server mean | server ≤ 50 ms | server p95 in | verdict |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
 	pass := true
 	for _, r := range results {
 		p95 := benchkit.Quantile(r.times, 0.95)
-		okTime, okSize := p95 < o.target, r.size <= o.maxSize
+		okTime, okSize := p95 < r.target, r.size <= o.maxSize
 		pass = pass && okTime && okSize
 		verdict := benchkit.Verdict(okTime && okSize)
 		switch {
 		case !okTime && !okSize:
-			verdict += fmt.Sprintf(" (time ×%.1f, size)", float64(p95)/float64(o.target))
+			verdict += fmt.Sprintf(" (time ×%.1f, size)", float64(p95)/float64(r.target))
 		case !okTime:
-			verdict += fmt.Sprintf(" (×%.1f)", float64(p95)/float64(o.target))
+			verdict += fmt.Sprintf(" (×%.1f)", float64(p95)/float64(r.target))
 		case !okSize:
 			verdict += " (size)"
 		}
@@ -294,7 +304,7 @@ func run(o options) error {
 
 type result struct {
 	name, path, detail string
-	first              time.Duration
+	first, target      time.Duration
 	times              []time.Duration
 	size               int
 	server             hist
@@ -462,7 +472,7 @@ func (h hist) quantileBucket(q float64) string {
 }
 
 // The store's SQL, copied from internal/sqlstore (ticket.go, dashboard.go,
-// queue.go, scorecard.go, project.go at commit 099f82e) to explain the
+// queue.go, scorecard.go, rollup.go, project.go at commit c23e4f9) to explain the
 // queries the pages make.
 const (
 	ticketColumns = `SELECT id, ref, service_id, team_id, type, priority, status, title, description, opened_at, updated_at,
@@ -478,13 +488,18 @@ const (
 	scorecardSQL = `SELECT fr_elapsed, fr_due_at, fr_met_at, res_elapsed, res_due_at, res_met_at FROM tickets WHERE opened_at >= $1 AND opened_at < $2`
 )
 
-var summarySQL = `SELECT count(*), ` + summaryCounts("fr") + `, ` + summaryCounts("res") + ` FROM tickets WHERE opened_at >= $1 AND opened_at < $2`
-
-func summaryCounts(c string) string {
-	b := fmt.Sprintf(`(%[1]s_due_at IS NOT NULL AND ((%[1]s_met_at IS NOT NULL AND %[1]s_met_at > %[1]s_due_at) OR (%[1]s_met_at IS NULL AND %[1]s_due_at < $3)))`, c)
-	return fmt.Sprintf(`COALESCE(SUM(CASE WHEN %[2]s THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN %[1]s_met_at IS NOT NULL AND NOT %[2]s THEN 1 ELSE 0 END), 0)`, c, b)
-}
+// The summary reads the whole days from the rollup, the part days at the
+// edges from the tickets (here one day, the shape of an edge in a zone east
+// of UTC), and the running clocks past due through tickets_unmet.
+const (
+	rollupSQL = `SELECT SUM(tickets), SUM(fr_met), SUM(fr_late), SUM(fr_b0), SUM(res_met), SUM(res_late), SUM(res_b0)
+	FROM ticket_rollup WHERE day >= $1 AND day < $2`
+	edgeSQL = `SELECT count(*), SUM(CASE WHEN fr_met_at IS NOT NULL AND NOT (fr_due_at IS NOT NULL AND fr_met_at > fr_due_at) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN fr_met_at IS NOT NULL AND fr_elapsed <= 900000 THEN 1 ELSE 0 END) FROM tickets WHERE opened_at >= $1 AND opened_at < $2`
+	overdueSQL = `SELECT SUM(CASE WHEN fr_met_at IS NULL AND fr_due_at < $3 THEN 1 ELSE 0 END),
+	SUM(CASE WHEN res_met_at IS NULL AND res_due_at < $3 THEN 1 ELSE 0 END)
+	FROM tickets WHERE opened_at >= $1 AND opened_at < $2 AND (fr_met_at IS NULL OR res_met_at IS NULL)`
+)
 
 // explain prints the plans of the pages' main queries and the time each
 // takes alone through database/sql.
@@ -523,23 +538,24 @@ func explain(ctx context.Context, d *benchkit.Database, now time.Time, bodies ma
 		FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
 		WHERE e.ticket_id = $1 ORDER BY e.at, e.id`, []any{int64(1)}},
 	)
-	// The dashboard counts this month with a summary; the scorecard page
-	// reads the rows of its period, then counts each of the six periods of
-	// its trend (the last of which is its own again) with a summary: here
-	// one summary over the six, which reads the same rows.
+	// The dashboard and the scorecard page count each of their six periods
+	// with a summary: here one over the six. The percentile fill reads the
+	// rows of the page's period.
 	nowMS := now.UnixMilli()
+	const day = 24 * 60 * 60 * 1000
 	for _, p := range []struct {
 		name   string
 		months int
 	}{{"month", 1}, {"quarter", 3}, {"half-year", 6}} {
 		from := time.Date(now.Year(), (now.Month()-1)/time.Month(p.months)*time.Month(p.months)+1, 1, 0, 0, 0, 0, time.UTC)
 		to := from.AddDate(0, p.months, 0)
-		if p.months == 1 {
-			qs = append(qs, query{"dashboard: summary of this month", summarySQL, []any{from.UnixMilli(), to.UnixMilli(), nowMS}})
-		}
-		qs = append(qs, query{"scorecard page: rows of this " + p.name, scorecardSQL, []any{from.UnixMilli(), to.UnixMilli()}},
-			query{"scorecard page: summary of the trend's 6 " + p.name + "s", summarySQL, []any{from.AddDate(0, -5*p.months, 0).UnixMilli(), to.UnixMilli(), nowMS}})
+		six := from.AddDate(0, -5*p.months, 0).UnixMilli()
+		qs = append(qs,
+			query{"summary of 6 " + p.name + "s: whole days from the rollup", rollupSQL, []any{six / day, to.UnixMilli() / day}},
+			query{"summary of 6 " + p.name + "s: running clocks past due", overdueSQL, []any{six, to.UnixMilli(), nowMS}},
+			query{"percentile fill: rows of this " + p.name, scorecardSQL, []any{from.UnixMilli(), to.UnixMilli()}})
 	}
+	qs = append(qs, query{"summary: a part day at an edge, from the tickets", edgeSQL, []any{nowMS - day, nowMS}})
 	for _, q := range qs {
 		fmt.Printf("\nplan, %s:\n", q.name)
 		if strings.HasPrefix(q.name, "ticket page") {

@@ -34,5 +34,7 @@ CREATE TABLE ticket_rollup (
 );
 
 -- The tickets with a clock not yet stopped: their clocks can pass the due
--- instant with no write, so scorecards count them from here.
-CREATE INDEX tickets_unmet ON tickets (opened_at) WHERE fr_met_at IS NULL OR res_met_at IS NULL;
+-- instant with no write, so scorecards count them from here. The index
+-- covers what they read, so the count never visits the table.
+CREATE INDEX tickets_unmet ON tickets (opened_at, service_id, team_id, type, fr_met_at, fr_due_at, res_met_at, res_due_at)
+    WHERE fr_met_at IS NULL OR res_met_at IS NULL;
