@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/sqmhq/sqm"
 )
 
@@ -152,6 +155,15 @@ func (p *page) Dur(d time.Duration) string {
 		return "−" + s
 	}
 	return s
+}
+
+// Num formats a count with the locale's digit grouping.
+func (p *page) Num(n int) string {
+	tag := language.English
+	if p.Lang == "zh" {
+		tag = language.SimplifiedChinese
+	}
+	return message.NewPrinter(tag).Sprint(n)
 }
 
 // Pct formats a ratio as a percentage.
