@@ -17,6 +17,7 @@ import (
 	"github.com/sqmhq/sqm/internal/demo"
 	sqmhttp "github.com/sqmhq/sqm/internal/http"
 	"github.com/sqmhq/sqm/internal/jobs"
+	"github.com/sqmhq/sqm/internal/probe"
 	"github.com/sqmhq/sqm/internal/sqlstore"
 )
 
@@ -26,7 +27,10 @@ type Config struct {
 	DSN   string // database; see sqlstore.Open
 	Demo  bool   // fill an empty database with a demo organisation
 	Sweep time.Duration
-	Log   *slog.Logger
+	// ProbeRefresh is how often the probe scheduler reloads the monitors
+	// (10s when zero).
+	ProbeRefresh time.Duration
+	Log          *slog.Logger
 	// Now replaces the clock, for tests.
 	Now func() time.Time
 }
@@ -101,10 +105,31 @@ func (a *App) Start(ctx context.Context) error {
 	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
 	sweeper := &jobs.Sweeper{DB: a.DB, Log: a.cfg.Log, Every: a.cfg.Sweep, Runs: a.Metrics.SweepRuns, Fails: a.Metrics.SweepFails}
-	a.wg.Add(2)
+	probes := &probe.Scheduler{Store: a.DB, Checker: probe.NewChecker(), Log: a.cfg.Log, Refresh: a.cfg.ProbeRefresh,
+		Lag: a.Metrics.ProbeLag, Missed: a.Metrics.ProbeMissed, Failed: a.Metrics.ProbeWriteFails}
+	system := sqm.WithActor(jobCtx, sqm.SystemActor)
+	a.wg.Add(4)
 	go func() {
 		defer a.wg.Done()
 		sweeper.Run(jobCtx)
+	}()
+	go func() {
+		defer a.wg.Done()
+		a.DB.Lead(system, sqlstore.LeadProbes, func(ctx context.Context) {
+			if err := probes.Run(ctx); err != nil {
+				a.cfg.Log.Error("probes_failed", "error", err)
+			}
+		})
+	}()
+	go func() {
+		defer a.wg.Done()
+		jobs.Every(system, time.Minute, func(ctx context.Context) {
+			if n, err := a.DB.ExpireChecks(ctx); err != nil {
+				a.cfg.Log.Error("expire_checks_failed", "error", err)
+			} else if n > 0 {
+				a.cfg.Log.Info("checks_expired", "rows", n)
+			}
+		})
 	}()
 	go func() {
 		defer a.wg.Done()

@@ -80,7 +80,7 @@ func (c *client) must(want int, method, path string, body any) map[string]any {
 func start(t *testing.T, dsn string) (*app.App, *client) {
 	t.Helper()
 	ctx := context.Background()
-	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DSN: dsn, Sweep: 200 * time.Millisecond})
+	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DSN: dsn, Sweep: 200 * time.Millisecond, ProbeRefresh: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,11 @@ type Metrics struct {
 	SLAEvents  *prometheus.CounterVec
 	SweepRuns  prometheus.Counter
 	SweepFails prometheus.Counter
+	// The probe scheduler: how late checks start, how many are missed, and
+	// batches of results the database refused.
+	ProbeLag        prometheus.Histogram
+	ProbeMissed     prometheus.Counter
+	ProbeWriteFails prometheus.Counter
 }
 
 // NewMetrics registers sqm's series on a registry of its own.
@@ -35,6 +40,12 @@ func NewMetrics() *Metrics {
 		}, []string{"type", "clock"}),
 		SweepRuns:  prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_sla_sweep_runs_total", Help: "SLA sweep runs."}),
 		SweepFails: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_sla_sweep_errors_total", Help: "SLA sweep runs that failed."}),
+		ProbeLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "sqm_probe_start_lag_seconds", Help: "How long after its scheduled instant a monitor's check started.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}),
+		ProbeMissed:     prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_missed_total", Help: "Checks not run: the previous one still running, or the scheduler too far behind."}),
+		ProbeWriteFails: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_write_errors_total", Help: "Batches of check results the database refused (kept and retried)."}),
 	}
 	for _, typ := range []string{"sla_warning", "sla_breached"} {
 		for _, clock := range []string{"first_response", "resolution"} {
@@ -42,6 +53,7 @@ func NewMetrics() *Metrics {
 		}
 	}
 	m.registry.MustRegister(m.requests, m.TicketsOpened, m.SLAEvents, m.SweepRuns, m.SweepFails,
+		m.ProbeLag, m.ProbeMissed, m.ProbeWriteFails,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

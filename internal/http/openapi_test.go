@@ -18,6 +18,7 @@ import (
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/sqlstore"
+	"github.com/sqmhq/sqm/uptime"
 )
 
 // loadOpenAPI parses and validates the embedded document, as published.
@@ -200,6 +201,7 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 		{"CalendarInput", without(jsonFields(reflect.TypeFor[sqm.Calendar]()), "id", "created_at", "updated_at")},
 		{"SLAPolicyInput", jsonFields(reflect.TypeFor[policyInput]())},
 		{"ServiceInput", jsonFields(reflect.TypeFor[serviceInput]())},
+		{"MonitorInput", jsonFields(reflect.TypeFor[monitorInput]())},
 		{"UserInput", jsonFields(reflect.TypeFor[userInput]())},
 		{"NewTicket", jsonFields(reflect.TypeFor[sqm.NewTicket]())},
 		// The live API refuses at and by (422); only an import takes them.
@@ -240,7 +242,14 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 	token := sqm.Token{ID: "1", UserID: "2", UserName: "u", Name: "api", Prefix: "sqm_abcdef", CreatedAt: at,
 		LastUsedAt: &at, RevokedAt: &at, Secret: "sqm_secret"}
 
+	monitor := toMonitorJSON(sqm.Monitor{ID: "1", ServiceID: "2", Name: "m", Type: sqm.MonitorHTTP, Target: "http://h/", Interval: time.Minute,
+		Timeout: time.Second, DownAfter: 3, UpAfter: 1, Priority: sqm.P2, HTTP: &sqm.HTTPCheck{Method: "GET", ExpectStatus: []int{200}},
+		State: uptime.Down, StateSince: &at, LastCheckAt: &later, LastError: "status 503", IncidentID: "3", CreatedAt: at, UpdatedAt: at})
+
 	for name, v := range map[string]any{
+		"Monitor":      monitor,
+		"MonitorPage":  sqm.Page[monitorJSON]{Items: []monitorJSON{monitor}},
+		"Availability": sqm.Availability{From: at, To: later, MonitoredSeconds: 240, DownSeconds: 60, FailureRate: &ratio, Availability: &ratio, Checks: 4, FailedChecks: 1},
 		"Calendar": sqm.Calendar{ID: "1", Name: "c", Timezone: "UTC", Hours: map[string][]string{"mon": {"09:00-17:00"}},
 			Holidays: []string{"2026-10-01"}, Workdays: []string{"2026-09-27"}, HolidaySet: "cn", CreatedAt: at, UpdatedAt: at},
 		"HolidaySetList": sqm.Page[string]{Items: []string{"cn"}},

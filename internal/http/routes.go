@@ -50,6 +50,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/tickets/{id}/events", a(s.createEvent))
 	mux.HandleFunc("POST /api/v1/import/tickets", a(s.importTickets))
 
+	mux.HandleFunc("GET /api/v1/monitors", a(s.listMonitors))
+	mux.HandleFunc("POST /api/v1/monitors", a(s.createMonitor))
+	mux.HandleFunc("GET /api/v1/monitors/{id}", a(s.showMonitor))
+	mux.HandleFunc("PUT /api/v1/monitors/{id}", a(s.updateMonitor))
+	mux.HandleFunc("DELETE /api/v1/monitors/{id}", a(s.deleteMonitor))
+	mux.HandleFunc("GET /api/v1/monitors/{id}/availability", a(s.monitorAvailability))
+
 	mux.HandleFunc("GET /api/v1/scorecard", a(s.showScorecard))
 	mux.HandleFunc("GET /api/v1/goals", a(s.listGoals))
 	mux.HandleFunc("PUT /api/v1/goals/{key}", a(s.updateGoal))

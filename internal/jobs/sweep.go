@@ -64,3 +64,17 @@ func (s *Sweeper) RunOnce(ctx context.Context) int {
 	}
 	return total
 }
+
+// Every runs fn now and then at each tick of every, until ctx ends.
+func Every(ctx context.Context, every time.Duration, fn func(context.Context)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		fn(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/sqmhq/sqm"
 )
@@ -30,39 +31,48 @@ func (db *DB) AddEvent(ctx context.Context, id string, ne sqm.NewEvent) (sqm.Tic
 	var t *ticketRec
 	err = db.write(ctx, func(tx *Tx) error {
 		var err error
-		if t, err = tx.lockTicket(tid); err != nil {
-			return err
-		}
-		r, err := db.rules(ctx, tx, t.serviceID, true)
-		if err != nil {
-			return err
-		}
-		events, err := loadEvents(ctx, tx, tid)
-		if err != nil {
-			return err
-		}
-		at := tx.now
-		if last := events[len(events)-1].At; last.After(at) {
-			at = last // keep the timeline in order across replicas' clocks
-		}
-		ev := ne.Event(at)
-		if err := sqm.CheckTransition(t.Status, t.Priority, ev); err != nil {
-			return err
-		}
-		t.Events = events
-		apply(t, ev)
-		if err := tx.appendEvent(t, &ev); err != nil {
-			return err
-		}
-		if err := tx.settle(t, t.Events, r); err != nil {
-			return err
-		}
-		return tx.audit("ticket.event", "ticket", tid, ev)
+		t, err = tx.addEvent(tid, ne.Event)
+		return err
 	})
 	if err != nil {
 		return sqm.Ticket{}, err
 	}
 	return t.Ticket, nil
+}
+
+// addEvent appends the event mk makes at the write's instant (or just after
+// the timeline's last event, to keep it in order across replicas' clocks)
+// to a locked ticket, settles its clocks and audits it.
+func (tx *Tx) addEvent(tid int64, mk func(at time.Time) sqm.Event) (*ticketRec, error) {
+	t, err := tx.lockTicket(tid)
+	if err != nil {
+		return nil, err
+	}
+	r, err := tx.db.rules(tx.ctx, tx, t.serviceID, true)
+	if err != nil {
+		return nil, err
+	}
+	events, err := loadEvents(tx.ctx, tx, tid)
+	if err != nil {
+		return nil, err
+	}
+	at := tx.now
+	if last := events[len(events)-1].At; last.After(at) {
+		at = last
+	}
+	ev := mk(at)
+	if err := sqm.CheckTransition(t.Status, t.Priority, ev); err != nil {
+		return nil, err
+	}
+	t.Events = events
+	apply(t, ev)
+	if err := tx.appendEvent(t, &ev); err != nil {
+		return nil, err
+	}
+	if err := tx.settle(t, t.Events, r); err != nil {
+		return nil, err
+	}
+	return t, tx.audit("ticket.event", "ticket", tid, ev)
 }
 
 // reproject recomputes, from their timelines, the clocks of the open

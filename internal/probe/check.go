@@ -1,0 +1,191 @@
+// Package probe runs monitors' checks: the checks themselves (HTTP, TCP)
+// and the scheduler that starts each on a fixed beat and hands the results
+// to the store in batches.
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sqmhq/sqm"
+)
+
+// maxBody is how much of an answer a body condition reads.
+const maxBody = 1 << 20
+
+// Checker runs one check of a monitor. Its HTTP clients keep connections
+// alive between checks, as a browser would; one verifies TLS, one does not.
+type Checker struct {
+	verify, insecure *http.Client
+	dialer           net.Dialer
+
+	mu      sync.Mutex
+	regexps map[string]*regexp.Regexp
+}
+
+// NewChecker returns a Checker.
+func NewChecker() *Checker {
+	mk := func(skip bool) *http.Client {
+		tr := &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        4096,
+			MaxIdleConnsPerHost: 1024,
+			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: 10 * time.Second,
+			TLSClientConfig:     &tls.Config{InsecureSkipVerify: skip}, //nolint:gosec // the monitor's owner chose it
+		}
+		return &http.Client{Transport: tr, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("more than 5 redirects")
+			}
+			return nil
+		}}
+	}
+	return &Checker{verify: mk(false), insecure: mk(true), regexps: map[string]*regexp.Regexp{}}
+}
+
+// Check runs one check of m, bounded by its timeout, and says how it went.
+func (c *Checker) Check(ctx context.Context, m sqm.Monitor) sqm.CheckResult {
+	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
+	defer cancel()
+	start := time.Now()
+	var err error
+	switch m.Type {
+	case sqm.MonitorHTTP:
+		err = c.checkHTTP(ctx, m)
+	case sqm.MonitorTCP:
+		err = c.checkTCP(ctx, m)
+	default:
+		err = fmt.Errorf("monitor type %q cannot be checked", m.Type)
+	}
+	r := sqm.CheckResult{MonitorID: m.ID, At: start, OK: err == nil, Latency: time.Since(start)}
+	if err != nil {
+		r.Error = describe(ctx, err, m.Timeout)
+	}
+	return r
+}
+
+func (c *Checker) checkTCP(ctx context.Context, m sqm.Monitor) error {
+	conn, err := c.dialer.DialContext(ctx, "tcp", m.Target)
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
+func (c *Checker) checkHTTP(ctx context.Context, m sqm.Monitor) error {
+	h := m.HTTP
+	if h == nil {
+		h = &sqm.HTTPCheck{Method: http.MethodGet}
+	}
+	var body io.Reader
+	if h.Body != "" {
+		body = strings.NewReader(h.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, h.Method, m.Target, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("User-Agent", "sqm-monitor/1")
+	for k, v := range h.Headers {
+		req.Header.Set(k, v)
+	}
+	client := c.verify
+	if h.SkipTLSVerify {
+		client = c.insecure
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	needBody := h.BodyContains != "" || h.BodyRegex != ""
+	var b []byte
+	if needBody {
+		b, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		if err != nil {
+			return fmt.Errorf("reading the answer: %w", err)
+		}
+	} else {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody)) //nolint:errcheck // to reuse the connection
+	}
+	took := time.Since(start)
+	if len(h.ExpectStatus) > 0 {
+		if !slices.Contains(h.ExpectStatus, resp.StatusCode) {
+			return fmt.Errorf("status %d, expected %s", resp.StatusCode, statusList(h.ExpectStatus))
+		}
+	} else if resp.StatusCode < 200 || resp.StatusCode > 399 {
+		return fmt.Errorf("status %d, expected 200–399", resp.StatusCode)
+	}
+	if h.BodyContains != "" && !bytes.Contains(b, []byte(h.BodyContains)) {
+		return fmt.Errorf("the answer does not contain %q", h.BodyContains)
+	}
+	if h.BodyRegex != "" {
+		re, err := c.regexp(h.BodyRegex)
+		if err != nil {
+			return err
+		}
+		if !re.Match(b) {
+			return fmt.Errorf("the answer does not match /%s/", h.BodyRegex)
+		}
+	}
+	if h.MaxLatency > 0 && took > h.MaxLatency {
+		return fmt.Errorf("answered in %s, over the limit of %s", took.Round(time.Millisecond), h.MaxLatency)
+	}
+	return nil
+}
+
+// regexp compiles a body condition once.
+func (c *Checker) regexp(expr string) (*regexp.Regexp, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if re, ok := c.regexps[expr]; ok {
+		return re, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.regexps) > 10_000 {
+		clear(c.regexps)
+	}
+	c.regexps[expr] = re
+	return re, nil
+}
+
+func statusList(codes []int) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = fmt.Sprint(c)
+	}
+	return strings.Join(s, ", ")
+}
+
+// describe says in a line why a check failed.
+func describe(ctx context.Context, err error, timeout time.Duration) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("no answer within the timeout of %s", timeout)
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return "DNS: " + dns.Error()
+	}
+	var cert *tls.CertificateVerificationError
+	if errors.As(err, &cert) {
+		return "TLS: " + cert.Err.Error()
+	}
+	return err.Error()
+}

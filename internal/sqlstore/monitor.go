@@ -1,0 +1,644 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/uptime"
+)
+
+// CreateMonitor stores a new monitor; the scheduler picks it up on its next
+// refresh. Managers and admins.
+func (db *DB) CreateMonitor(ctx context.Context, m sqm.Monitor) (sqm.Monitor, error) {
+	if err := sqm.Require(ctx, sqm.RoleManager); err != nil {
+		return m, err
+	}
+	if err := m.Validate(); err != nil {
+		return m, err
+	}
+	var out sqm.Monitor
+	err := db.write(ctx, func(tx *Tx) error {
+		sid, err := tx.existing("service_id", "services", "Service", m.ServiceID)
+		if err != nil {
+			return err
+		}
+		settings, err := monitorSettings(m)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insert(`INSERT INTO monitors (service_id, name, type, target, interval_ms, timeout_ms, down_after, up_after,
+			priority, auto_resolve, paused, settings, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+			sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
+			m.Priority, m.AutoResolve, m.Paused, settings, ms(tx.now))
+		if err != nil {
+			return fmt.Errorf("create monitor: %w", err)
+		}
+		if out, err = getMonitor(tx.ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("monitor.create", "monitor", id, out)
+	})
+	return out, err
+}
+
+// UpdateMonitor replaces a monitor's settings; what its checks found stays.
+// Managers and admins.
+func (db *DB) UpdateMonitor(ctx context.Context, id string, m sqm.Monitor) (sqm.Monitor, error) {
+	if err := sqm.Require(ctx, sqm.RoleManager); err != nil {
+		return m, err
+	}
+	mid, err := parseID("Monitor", id)
+	if err != nil {
+		return m, err
+	}
+	if err := m.Validate(); err != nil {
+		return m, err
+	}
+	var out sqm.Monitor
+	err = db.write(ctx, func(tx *Tx) error {
+		if _, err := getMonitor(tx.ctx, tx, mid); err != nil {
+			return err
+		}
+		sid, err := tx.existing("service_id", "services", "Service", m.ServiceID)
+		if err != nil {
+			return err
+		}
+		settings, err := monitorSettings(m)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE monitors SET service_id = $1, name = $2, type = $3, target = $4, interval_ms = $5,
+			timeout_ms = $6, down_after = $7, up_after = $8, priority = $9, auto_resolve = $10, paused = $11, settings = $12,
+			updated_at = $13 WHERE id = $14`,
+			sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
+			m.Priority, m.AutoResolve, m.Paused, settings, ms(tx.now), mid); err != nil {
+			return fmt.Errorf("update monitor: %w", err)
+		}
+		if out, err = getMonitor(tx.ctx, tx, mid); err != nil {
+			return err
+		}
+		return tx.audit("monitor.update", "monitor", mid, out)
+	})
+	return out, err
+}
+
+// DeleteMonitor removes a monitor with its results and outages; an incident
+// it opened stays. Managers and admins.
+func (db *DB) DeleteMonitor(ctx context.Context, id string) error {
+	if err := sqm.Require(ctx, sqm.RoleManager); err != nil {
+		return err
+	}
+	mid, err := parseID("Monitor", id)
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		m, err := getMonitor(tx.ctx, tx, mid)
+		if err != nil {
+			return err
+		}
+		for _, table := range []string{"monitor_checks", "monitor_hours", "monitor_days", "monitor_outages"} {
+			if _, err := tx.exec(`DELETE FROM `+table+` WHERE monitor_id = $1`, mid); err != nil {
+				return fmt.Errorf("delete monitor: %w", err)
+			}
+		}
+		if _, err := tx.exec(`DELETE FROM monitors WHERE id = $1`, mid); err != nil {
+			return fmt.Errorf("delete monitor: %w", err)
+		}
+		return tx.audit("monitor.delete", "monitor", mid, m)
+	})
+}
+
+// GetMonitor returns one monitor with its state.
+func (db *DB) GetMonitor(ctx context.Context, id string) (sqm.Monitor, error) {
+	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
+		return sqm.Monitor{}, err
+	}
+	mid, err := parseID("Monitor", id)
+	if err != nil {
+		return sqm.Monitor{}, err
+	}
+	return getMonitor(ctx, db.ro, mid)
+}
+
+// ListMonitors returns a page of monitors, of one service when serviceID
+// is set.
+func (db *DB) ListMonitors(ctx context.Context, serviceID, cursor string, limit int) (sqm.Page[sqm.Monitor], error) {
+	var page sqm.Page[sqm.Monitor]
+	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
+		return page, err
+	}
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return page, err
+	}
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return page, err
+	}
+	w := where{}
+	w.add("id > ?", after)
+	if serviceID != "" {
+		sid, err := refID("service_id", "Service", serviceID)
+		if err != nil {
+			return page, err
+		}
+		w.add("service_id = ?", sid.Int64)
+	}
+	rows, err := db.ro.QueryContext(ctx, monitorColumns+w.sql()+` ORDER BY id LIMIT `+fmt.Sprint(limit+1), w.args...)
+	if err != nil {
+		return page, fmt.Errorf("list monitors: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		m, id, err := scanMonitor(rows)
+		if err != nil {
+			return page, fmt.Errorf("list monitors: %w", err)
+		}
+		page.Items = append(page.Items, m)
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("list monitors: %w", err)
+	}
+	return paginate(page, ids, limit), nil
+}
+
+// ActiveMonitors returns every monitor that is not paused, for the
+// scheduler.
+func (db *DB) ActiveMonitors(ctx context.Context) ([]sqm.Monitor, error) {
+	if err := sqm.Require(ctx, sqm.RoleAdmin); err != nil {
+		return nil, err
+	}
+	rows, err := db.ro.QueryContext(ctx, monitorColumns+` WHERE NOT paused ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("active monitors: %w", err)
+	}
+	defer rows.Close()
+	var out []sqm.Monitor
+	for rows.Next() {
+		m, _, err := scanMonitor(rows)
+		if err != nil {
+			return nil, fmt.Errorf("active monitors: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+const monitorColumns = `SELECT id, service_id, name, type, target, interval_ms, timeout_ms, down_after, up_after,
+	priority, auto_resolve, paused, settings, state, state_since, last_check_at, last_error, last_latency_ms, incident_id,
+	created_at, updated_at FROM monitors`
+
+func getMonitor(ctx context.Context, q querier, id int64) (sqm.Monitor, error) {
+	m, _, err := scanMonitor(q.QueryRowContext(ctx, monitorColumns+` WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, sqm.Errorf(sqm.ENOTFOUND, "Monitor %d not found.", id)
+	}
+	return m, err
+}
+
+func scanMonitor(sc scanner) (sqm.Monitor, int64, error) {
+	var (
+		m                           sqm.Monitor
+		id, service, iv, to, lat, c int64
+		u                           int64
+		settings                    string
+		since, last, incident       sql.NullInt64
+	)
+	err := sc.Scan(&id, &service, &m.Name, &m.Type, &m.Target, &iv, &to, &m.DownAfter, &m.UpAfter,
+		&m.Priority, &m.AutoResolve, &m.Paused, &settings, &m.State, &since, &last, &m.LastError, &lat, &incident, &c, &u)
+	if err != nil {
+		return m, 0, err
+	}
+	m.ID, m.ServiceID, m.IncidentID = idString(id), idString(service), nullIDString(incident)
+	m.Interval, m.Timeout, m.LastLatency = time.Duration(iv)*time.Millisecond, time.Duration(to)*time.Millisecond, time.Duration(lat)*time.Millisecond
+	m.StateSince, m.LastCheckAt, m.CreatedAt, m.UpdatedAt = fromNullMS(since), fromNullMS(last), fromMS(c), fromMS(u)
+	if m.Type == sqm.MonitorHTTP {
+		m.HTTP = &sqm.HTTPCheck{}
+		if err := json.Unmarshal([]byte(settings), m.HTTP); err != nil {
+			return m, 0, fmt.Errorf("monitor %d settings: %w", id, err)
+		}
+	}
+	return m, id, nil
+}
+
+// monitorSettings is the JSON of a monitor's type-specific settings.
+func monitorSettings(m sqm.Monitor) (string, error) {
+	if m.HTTP == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(m.HTTP)
+	return string(b), err
+}
+
+// Retention of raw check results and hourly rollups; daily rollups stay.
+var (
+	CheckRetention = 7 * 24 * time.Hour
+	HourRetention  = 90 * 24 * time.Hour
+)
+
+// expireBatch bounds the rows one expiry transaction deletes, so the
+// writer is never held for long.
+const expireBatch = 20_000
+
+// ExpireChecks deletes raw check results and hourly rollups past their
+// retention, in transactions of at most expireBatch rows, and returns how
+// many rows went.
+func (db *DB) ExpireChecks(ctx context.Context) (int64, error) {
+	if err := sqm.Require(ctx, sqm.RoleAdmin); err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, e := range []struct {
+		table, col string
+		keep       time.Duration
+	}{{"monitor_checks", "at", CheckRetention}, {"monitor_hours", "start_at", HourRetention}} {
+		for {
+			var n int64
+			err := db.write(ctx, func(tx *Tx) error {
+				res, err := tx.exec(`DELETE FROM `+e.table+` WHERE (monitor_id, `+e.col+`) IN (SELECT monitor_id, `+e.col+`
+					FROM `+e.table+` WHERE `+e.col+` < $1 ORDER BY `+e.col+` LIMIT $2)`, ms(tx.now.Add(-e.keep)), expireBatch)
+				if err != nil {
+					return fmt.Errorf("expire %s: %w", e.table, err)
+				}
+				n, _ = res.RowsAffected()
+				return nil
+			})
+			if err != nil {
+				return total, err
+			}
+			total += n
+			if n < expireBatch {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// RecordChecks saves a batch of check results in one transaction: the raw
+// results, the hourly and daily rollups, and each monitor's state. A
+// monitor that goes down starts an outage and opens an incident on its
+// service (or notes the failure on the one still open); one that comes back
+// up ends the outage, notes the recovery on the incident and, when the
+// monitor says so, resolves it. A result already saved is skipped, so a
+// batch can be retried.
+func (db *DB) RecordChecks(ctx context.Context, results []sqm.CheckResult) error {
+	if err := sqm.Require(ctx, sqm.RoleAdmin); err != nil {
+		return err
+	}
+	byMonitor := map[int64][]sqm.CheckResult{}
+	var order []int64
+	for _, r := range results {
+		id, err := parseID("Monitor", r.MonitorID)
+		if err != nil {
+			return err
+		}
+		if _, ok := byMonitor[id]; !ok {
+			order = append(order, id)
+		}
+		byMonitor[id] = append(byMonitor[id], r)
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		for _, id := range order {
+			if err := tx.recordChecks(id, byMonitor[id]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// probeState is the part of a monitor row RecordChecks works on.
+type probeState struct {
+	serviceID            int64
+	name, target         string
+	priority             sqm.Priority
+	autoResolve          bool
+	downAfter, upAfter   int
+	tracker              uptime.Tracker
+	firstCheck, incident sql.NullInt64
+	runStart, since      sql.NullInt64
+}
+
+func (tx *Tx) recordChecks(id int64, results []sqm.CheckResult) error {
+	var p probeState
+	lock := ""
+	if tx.db.dialect.name() == "postgres" {
+		lock = " FOR UPDATE"
+	}
+	err := tx.QueryRowContext(tx.ctx, `SELECT service_id, name, target, priority, auto_resolve, down_after, up_after,
+		state, fails, oks, run_start, state_since, first_check_at, incident_id FROM monitors WHERE id = $1`+lock, id).
+		Scan(&p.serviceID, &p.name, &p.target, &p.priority, &p.autoResolve, &p.downAfter, &p.upAfter,
+			&p.tracker.State, &p.tracker.Fails, &p.tracker.OKs, &p.runStart, &p.since, &p.firstCheck, &p.incident)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // deleted while its checks ran
+	}
+	if err != nil {
+		return fmt.Errorf("record checks: %w", err)
+	}
+	if t := fromNullMS(p.runStart); t != nil {
+		p.tracker.RunStart = *t
+	}
+	if t := fromNullMS(p.since); t != nil {
+		p.tracker.Since = *t
+	}
+	type roll struct{ checks, failed, latSum, latMax int64 }
+	hours, days := map[int64]*roll{}, map[int64]*roll{}
+	var last sqm.CheckResult
+	for _, r := range results {
+		at := r.At.UTC().Truncate(time.Millisecond)
+		lat := r.Latency.Milliseconds()
+		errText := truncate(r.Error, 500)
+		res, err := tx.exec(`INSERT INTO monitor_checks (monitor_id, at, ok, latency_ms, error) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (monitor_id, at) DO NOTHING`, id, ms(at), r.OK, lat, errText)
+		if err != nil {
+			return fmt.Errorf("record checks: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue // saved before
+		}
+		for _, b := range []struct {
+			m    map[int64]*roll
+			size int64
+		}{{hours, 3600_000}, {days, 86400_000}} {
+			k := ms(at) / b.size * b.size
+			x := b.m[k]
+			if x == nil {
+				x = &roll{}
+				b.m[k] = x
+			}
+			x.checks++
+			if !r.OK {
+				x.failed++
+			}
+			x.latSum += lat
+			x.latMax = max(x.latMax, lat)
+		}
+		if !p.firstCheck.Valid {
+			p.firstCheck = sql.NullInt64{Int64: ms(at), Valid: true}
+		}
+		last = r
+		last.At, last.Error = at, errText
+		tr, changed := p.tracker.Observe(r.OK, at, p.downAfter, p.upAfter)
+		if !changed {
+			continue
+		}
+		if err := tx.transition(id, &p, tr, last); err != nil {
+			return err
+		}
+	}
+	if last.At.IsZero() {
+		return nil
+	}
+	for _, b := range []struct {
+		table string
+		m     map[int64]*roll
+	}{{"monitor_hours", hours}, {"monitor_days", days}} {
+		for k, x := range b.m {
+			if _, err := tx.exec(`INSERT INTO `+b.table+` (monitor_id, start_at, checks, failed, latency_sum_ms, latency_max_ms)
+				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (monitor_id, start_at) DO UPDATE SET
+				checks = `+b.table+`.checks + excluded.checks, failed = `+b.table+`.failed + excluded.failed,
+				latency_sum_ms = `+b.table+`.latency_sum_ms + excluded.latency_sum_ms,
+				latency_max_ms = CASE WHEN excluded.latency_max_ms > `+b.table+`.latency_max_ms
+					THEN excluded.latency_max_ms ELSE `+b.table+`.latency_max_ms END`,
+				id, k, x.checks, x.failed, x.latSum, x.latMax); err != nil {
+				return fmt.Errorf("record checks: %w", err)
+			}
+		}
+	}
+	t := p.tracker
+	_, err = tx.exec(`UPDATE monitors SET state = $1, fails = $2, oks = $3, run_start = $4, state_since = $5,
+		first_check_at = $6, last_check_at = $7, last_error = $8, last_latency_ms = $9, incident_id = $10 WHERE id = $11`,
+		t.State, t.Fails, t.OKs, nullTime(t.RunStart), nullTime(t.Since), p.firstCheck, ms(last.At), last.Error,
+		last.Latency.Milliseconds(), p.incident, id)
+	if err != nil {
+		return fmt.Errorf("record checks: %w", err)
+	}
+	return nil
+}
+
+// transition starts or ends an outage and opens, notes or resolves the
+// monitor's incident.
+func (tx *Tx) transition(id int64, p *probeState, tr uptime.Transition, r sqm.CheckResult) error {
+	switch tr.To {
+	case uptime.Down:
+		if _, err := tx.exec(`INSERT INTO monitor_outages (monitor_id, started_at) VALUES ($1, $2)`, id, ms(tr.At)); err != nil {
+			return fmt.Errorf("start outage: %w", err)
+		}
+		body := fmt.Sprintf("Monitor %q is down since %s: %s (target %s).", p.name, tr.At.Format(time.RFC3339), r.Error, p.target)
+		if p.incident.Valid {
+			open, err := tx.ticketOpen(p.incident.Int64)
+			if err != nil {
+				return err
+			}
+			if open {
+				return tx.systemNote(p.incident.Int64, body)
+			}
+		}
+		t := &ticketRec{Ticket: sqm.Ticket{
+			ServiceID: idString(p.serviceID), Type: sqm.TypeIncident, Priority: p.priority, Status: sqm.StatusNew,
+			Title: truncate(fmt.Sprintf("%s is down", p.name), sqm.MaxName), Description: body, OpenedAt: tx.now,
+		}, serviceID: p.serviceID}
+		if err := tx.openTicket(t, nil); err != nil {
+			return err
+		}
+		p.incident = sql.NullInt64{Int64: t.id, Valid: true}
+		_, err := tx.exec(`UPDATE monitor_outages SET ticket_id = $1 WHERE monitor_id = $2 AND ended_at IS NULL`, t.id, id)
+		return err
+	case uptime.Up:
+		if tr.From != uptime.Down {
+			return nil
+		}
+		if _, err := tx.exec(`UPDATE monitor_outages SET ended_at = $1 WHERE monitor_id = $2 AND ended_at IS NULL`, ms(tr.At), id); err != nil {
+			return fmt.Errorf("end outage: %w", err)
+		}
+		if !p.incident.Valid {
+			return nil
+		}
+		open, err := tx.ticketOpen(p.incident.Int64)
+		if err != nil || !open {
+			return err
+		}
+		if err := tx.systemNote(p.incident.Int64, fmt.Sprintf("Monitor %q is up again since %s.", p.name, tr.At.Format(time.RFC3339))); err != nil {
+			return err
+		}
+		if p.autoResolve {
+			_, err := tx.addEvent(p.incident.Int64, func(at time.Time) sqm.Event {
+				return sqm.Event{At: at, Type: sqm.EventStatus, By: sqm.BySystem, Status: sqm.StatusResolved}
+			})
+			return err
+		}
+	}
+	return nil
+}
+
+// systemNote adds an internal note written by sqm to a ticket.
+func (tx *Tx) systemNote(tid int64, body string) error {
+	_, err := tx.addEvent(tid, func(at time.Time) sqm.Event {
+		return sqm.Event{At: at, Type: sqm.EventComment, By: sqm.BySystem, Body: truncate(body, sqm.MaxBody)}
+	})
+	return err
+}
+
+func (tx *Tx) ticketOpen(tid int64) (bool, error) {
+	var status sqm.Status
+	err := tx.QueryRowContext(tx.ctx, `SELECT status FROM tickets WHERE id = $1`, tid).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && !status.Done(), err
+}
+
+// MonitorAvailability measures a monitor over [from, to) as DESIGN.md
+// defines it, with the count of checks and failed checks beside.
+func (db *DB) MonitorAvailability(ctx context.Context, id string, from, to time.Time) (sqm.Availability, error) {
+	a := sqm.Availability{From: from, To: to}
+	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
+		return a, err
+	}
+	mid, err := parseID("Monitor", id)
+	if err != nil {
+		return a, err
+	}
+	if err := checkPeriod(from, to); err != nil {
+		return a, err
+	}
+	var (
+		first, last sql.NullInt64
+		paused      bool
+	)
+	err = db.ro.QueryRowContext(ctx, `SELECT first_check_at, last_check_at, paused FROM monitors WHERE id = $1`, mid).Scan(&first, &last, &paused)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, sqm.Errorf(sqm.ENOTFOUND, "Monitor %d not found.", mid)
+	}
+	if err != nil {
+		return a, fmt.Errorf("availability: %w", err)
+	}
+	if !first.Valid {
+		return a, nil
+	}
+	end := db.Now()
+	if paused && last.Valid {
+		end = fromMS(last.Int64) // monitoring stopped with the last check
+	}
+	rows, err := db.ro.QueryContext(ctx, `SELECT started_at, ended_at FROM monitor_outages
+		WHERE monitor_id = $1 AND started_at < $2 AND (ended_at IS NULL OR ended_at > $3) ORDER BY started_at`, mid, ms(to), ms(from))
+	if err != nil {
+		return a, fmt.Errorf("availability: %w", err)
+	}
+	var outages []uptime.Interval
+	for rows.Next() {
+		var s int64
+		var e sql.NullInt64
+		if err := rows.Scan(&s, &e); err != nil {
+			rows.Close()
+			return a, fmt.Errorf("availability: %w", err)
+		}
+		iv := uptime.Interval{Start: fromMS(s)}
+		if e.Valid {
+			iv.End = fromMS(e.Int64)
+		}
+		outages = append(outages, iv)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return a, fmt.Errorf("availability: %w", err)
+	}
+	f := uptime.Measure(from, to, fromMS(first.Int64), end, outages, nil)
+	a.MonitoredSeconds, a.DownSeconds = int64(f.Monitored/time.Second), int64(f.Down/time.Second)
+	a.FailureRate, a.Availability = f.FailureRate, f.Availability
+	a.Checks, a.FailedChecks, err = db.checkCounts(ctx, mid, ms(from), ms(to))
+	return a, err
+}
+
+// checkCounts counts checks in [from, to): whole days and hours from the
+// rollups, the rest from the raw results while they are kept.
+func (db *DB) checkCounts(ctx context.Context, id, from, to int64) (checks, failed int, err error) {
+	const hour, day = 3600_000, 86400_000
+	ceil := func(t, size int64) int64 { return (t + size - 1) / size * size }
+	var parts []string
+	var args []any
+	add := func(table, col string, lo, hi int64) {
+		if lo >= hi {
+			return
+		}
+		n := len(args)
+		args = append(args, id, lo, hi)
+		if table == "monitor_checks" {
+			parts = append(parts, fmt.Sprintf(`SELECT count(*), COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM monitor_checks
+				WHERE monitor_id = $%d AND at >= $%d AND at < $%d`, n+1, n+2, n+3))
+			return
+		}
+		parts = append(parts, fmt.Sprintf(`SELECT COALESCE(SUM(checks), 0), COALESCE(SUM(failed), 0) FROM %s
+			WHERE monitor_id = $%d AND %s >= $%d AND %s < $%d`, table, n+1, col, n+2, col, n+3))
+	}
+	d1, d2 := ceil(from, day), to/day*day
+	if d1 < d2 {
+		add("monitor_days", "start_at", d1, d2)
+		h1, h2 := ceil(from, hour), to/hour*hour
+		add("monitor_hours", "start_at", h1, d1)
+		add("monitor_hours", "start_at", d2, h2)
+		add("monitor_checks", "at", from, min(h1, d1))
+		add("monitor_checks", "at", max(h2, d2), to)
+	} else if h1, h2 := ceil(from, hour), to/hour*hour; h1 < h2 {
+		add("monitor_hours", "start_at", h1, h2)
+		add("monitor_checks", "at", from, h1)
+		add("monitor_checks", "at", h2, to)
+	} else {
+		add("monitor_checks", "at", from, to)
+	}
+	rows, err := db.ro.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("check counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, f int64
+		if err := rows.Scan(&c, &f); err != nil {
+			return 0, 0, fmt.Errorf("check counts: %w", err)
+		}
+		checks, failed = checks+int(c), failed+int(f)
+	}
+	return checks, failed, rows.Err()
+}
+
+func checkPeriod(from, to time.Time) error {
+	switch {
+	case from.IsZero():
+		return sqm.FieldError("from", "The start of the period is required (RFC 3339).")
+	case to.IsZero():
+		return sqm.FieldError("to", "The end of the period is required (RFC 3339).")
+	case !to.After(from):
+		return sqm.FieldError("to", "The end of the period must be after its start.")
+	}
+	return nil
+}
+
+func nullTime(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: ms(t), Valid: true}
+}
+
+// truncate shortens s to at most n runes.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,192 @@
+package sqm
+
+import (
+	"net"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/sqmhq/sqm/uptime"
+)
+
+// MonitorType names what a monitor checks.
+type MonitorType string
+
+const (
+	MonitorHTTP MonitorType = "http" // an HTTP(S) request and what its answer must be
+	MonitorTCP  MonitorType = "tcp"  // a TCP connection to host:port
+)
+
+// Monitor checks a target of a service on a fixed beat. Enough failures in a
+// row take it down, which opens an incident on the service; enough
+// successes bring it back up.
+type Monitor struct {
+	ID        string        `json:"id"`
+	ServiceID string        `json:"service_id"`
+	Name      string        `json:"name"`
+	Type      MonitorType   `json:"type"`
+	Target    string        `json:"target"`
+	Interval  time.Duration `json:"interval"`
+	Timeout   time.Duration `json:"timeout"`
+	DownAfter int           `json:"down_after"`
+	UpAfter   int           `json:"up_after"`
+	// Priority is the priority of the incident a down monitor opens.
+	Priority Priority `json:"priority"`
+	// AutoResolve resolves that incident when the monitor is back up.
+	AutoResolve bool       `json:"auto_resolve"`
+	Paused      bool       `json:"paused"`
+	HTTP        *HTTPCheck `json:"http,omitempty"`
+
+	// What the checks have found, kept by sqm.
+	State       uptime.State  `json:"state"`
+	StateSince  *time.Time    `json:"state_since"`
+	LastCheckAt *time.Time    `json:"last_check_at"`
+	LastError   string        `json:"last_error"`
+	LastLatency time.Duration `json:"last_latency"`
+	IncidentID  string        `json:"incident_id"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+}
+
+// HTTPCheck is what an HTTP monitor sends and expects.
+type HTTPCheck struct {
+	Method  string            `json:"method"`
+	Headers map[string]string `json:"headers"`
+	Body    string            `json:"body"`
+	// ExpectStatus lists the acceptable status codes; empty means 200–399.
+	ExpectStatus []int `json:"expect_status"`
+	// BodyContains and BodyRegex must match the answer's body when set.
+	BodyContains string `json:"body_contains"`
+	BodyRegex    string `json:"body_regex"`
+	// MaxLatency fails an answer slower than it, when set.
+	MaxLatency time.Duration `json:"max_latency"`
+	// SkipTLSVerify accepts any certificate; TLS is verified by default.
+	SkipTLSVerify bool `json:"skip_tls_verify"`
+}
+
+// Bounds of a monitor's settings.
+const (
+	MinInterval = time.Second
+	MaxInterval = 24 * time.Hour
+	MaxTimeout  = time.Minute
+	MaxRun      = 100 // down_after and up_after
+)
+
+// Validate checks a monitor's own settings and fills its defaults.
+func (m *Monitor) Validate() error {
+	if err := CheckName("name", m.Name); err != nil {
+		return err
+	}
+	if m.ServiceID == "" {
+		return FieldError("service_id", "A service is required.")
+	}
+	if m.Interval == 0 {
+		m.Interval = time.Minute
+	}
+	if m.Timeout == 0 {
+		m.Timeout = min(10*time.Second, m.Interval)
+	}
+	if m.DownAfter == 0 {
+		m.DownAfter = 3
+	}
+	if m.UpAfter == 0 {
+		m.UpAfter = 1
+	}
+	if m.Priority == "" {
+		m.Priority = P2
+	}
+	switch {
+	case m.Interval < MinInterval || m.Interval > MaxInterval:
+		return FieldError("interval", "The interval must be between 1s and 24h.")
+	case m.Timeout < 0 || m.Timeout > MaxTimeout || m.Timeout > m.Interval:
+		return FieldError("timeout", "The timeout must be positive, at most 1m and at most the interval.")
+	case m.DownAfter < 1 || m.DownAfter > MaxRun:
+		return FieldError("down_after", "down_after must be between 1 and 100 failed checks.")
+	case m.UpAfter < 1 || m.UpAfter > MaxRun:
+		return FieldError("up_after", "up_after must be between 1 and 100 successful checks.")
+	case !m.Priority.Valid():
+		return FieldError("priority", "Priority must be one of P1, P2, P3, P4.")
+	}
+	switch m.Type {
+	case MonitorHTTP:
+		u, err := url.Parse(m.Target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(m.Target) > 2000 {
+			return FieldError("target", "An HTTP monitor's target is an http:// or https:// URL.")
+		}
+		if m.HTTP == nil {
+			m.HTTP = &HTTPCheck{}
+		}
+		return m.HTTP.validate()
+	case MonitorTCP:
+		host, port, err := net.SplitHostPort(m.Target)
+		if err != nil || host == "" || port == "" {
+			return FieldError("target", "A TCP monitor's target is host:port.")
+		}
+		if m.HTTP != nil {
+			return FieldError("http", "Only an HTTP monitor has http settings.")
+		}
+	default:
+		return FieldError("type", "Type must be one of http, tcp.")
+	}
+	return nil
+}
+
+func (h *HTTPCheck) validate() error {
+	switch h.Method {
+	case "":
+		h.Method = "GET"
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS":
+	default:
+		return FieldError("http.method", "The method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS.")
+	}
+	if len(h.Headers) > 50 {
+		return FieldError("http.headers", "At most 50 headers.")
+	}
+	for k, v := range h.Headers {
+		if k == "" || len(k) > 200 || len(v) > 4000 {
+			return FieldError("http.headers", "A header has a name of 1 to 200 characters and a value of at most 4,000.")
+		}
+	}
+	if len(h.Body) > 64<<10 {
+		return FieldError("http.body", "The request body is at most 64 KiB.")
+	}
+	for _, c := range h.ExpectStatus {
+		if c < 100 || c > 599 {
+			return FieldError("http.expect_status", "Status codes are between 100 and 599.")
+		}
+	}
+	if len(h.BodyContains) > 4000 {
+		return FieldError("http.body_contains", "At most 4,000 characters.")
+	}
+	if h.BodyRegex != "" {
+		if _, err := regexp.Compile(h.BodyRegex); err != nil || len(h.BodyRegex) > 1000 {
+			return FieldError("http.body_regex", "Not a regular expression (RE2 syntax, at most 1,000 characters).")
+		}
+	}
+	if h.MaxLatency < 0 || h.MaxLatency > MaxTimeout {
+		return FieldError("http.max_latency", "The latency limit is at most 1m.")
+	}
+	return nil
+}
+
+// CheckResult is one check of a monitor.
+type CheckResult struct {
+	MonitorID string        `json:"monitor_id"`
+	At        time.Time     `json:"at"`
+	OK        bool          `json:"ok"`
+	Latency   time.Duration `json:"latency"`
+	Error     string        `json:"error,omitempty"`
+}
+
+// Availability is a monitor's or service's figures over a period, as
+// DESIGN.md defines them: time-based, with the count-based figure beside.
+type Availability struct {
+	From             time.Time `json:"from"`
+	To               time.Time `json:"to"`
+	MonitoredSeconds int64     `json:"monitored_seconds"`
+	DownSeconds      int64     `json:"down_seconds"`
+	FailureRate      *float64  `json:"failure_rate"`
+	Availability     *float64  `json:"availability"`
+	Checks           int       `json:"checks"`
+	FailedChecks     int       `json:"failed_checks"`
+}
