@@ -30,17 +30,22 @@ var codeStatus = map[string]int{
 // errBadRequest marks input that is not even well-formed JSON (400, not 422).
 const errBadRequest = "bad_request"
 
+// statusOf is the HTTP status of an error.
+func statusOf(err error) int {
+	code := sqm.ErrorCode(err)
+	if code == errBadRequest {
+		return http.StatusBadRequest
+	}
+	if status, ok := codeStatus[code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
 // Error writes err as a problem document; only internal errors are logged,
 // and their detail is not shown.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
-	code := sqm.ErrorCode(err)
-	status, ok := codeStatus[code]
-	if code == errBadRequest {
-		status, ok = http.StatusBadRequest, true
-	}
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("request_failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
@@ -50,7 +55,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(problem{ //nolint:errcheck // the client went away
-		Type:   "https://sqm.dev/problems/" + code,
+		Type:   "https://sqm.dev/problems/" + sqm.ErrorCode(err),
 		Title:  http.StatusText(status),
 		Status: status,
 		Detail: sqm.ErrorMessage(err),

@@ -202,6 +202,7 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 		{"SLAPolicyInput", jsonFields(reflect.TypeFor[policyInput]())},
 		{"ServiceInput", jsonFields(reflect.TypeFor[serviceInput]())},
 		{"MonitorInput", jsonFields(reflect.TypeFor[monitorInput]())},
+		{"WebhookAlert", jsonFields(reflect.TypeFor[webhookAlert]())},
 		{"UserInput", jsonFields(reflect.TypeFor[userInput]())},
 		{"NewTicket", jsonFields(reflect.TypeFor[sqm.NewTicket]())},
 		// The live API refuses at and by (422); only an import takes them.
@@ -247,6 +248,10 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		State: uptime.Down, StateSince: &at, LastCheckAt: &later, LastError: "status 503", IncidentID: "3", CreatedAt: at, UpdatedAt: at})
 
 	for name, v := range map[string]any{
+		"Alert": sqm.Alert{ID: "1", Source: "alertmanager", Fingerprint: "f", GroupKey: "g", Service: "s", ServiceID: "2", Name: "n",
+			Severity: "critical", Status: sqm.AlertResolved, Summary: "s", Labels: map[string]string{"a": "b"}, Annotations: map[string]string{},
+			URL: "http://p", StartsAt: at, EndsAt: &later, Received: 2, TicketID: "3", FirstSeenAt: at, LastSeenAt: later},
+		"AlertIntake":  sqm.AlertIntake{Received: 2, Fired: 1, Deduplicated: 1, IncidentsOpen: []string{"3"}, OpenedIncident: []string{"3"}},
 		"Monitor":      monitor,
 		"MonitorPage":  sqm.Page[monitorJSON]{Items: []monitorJSON{monitor}},
 		"Availability": sqm.Availability{From: at, To: later, MonitoredSeconds: 240, DownSeconds: 60, FailureRate: &ratio, Availability: &ratio, Checks: 4, FailedChecks: 1},

@@ -57,6 +57,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/monitors/{id}", a(s.deleteMonitor))
 	mux.HandleFunc("GET /api/v1/monitors/{id}/availability", a(s.monitorAvailability))
 
+	mux.HandleFunc("GET /api/v1/alerts", a(s.listAlerts))
+	mux.HandleFunc("POST /api/v1/integrations/alertmanager", a(s.alertmanagerWebhook))
+	mux.HandleFunc("POST /api/v1/integrations/webhook", a(s.genericWebhook))
+
 	mux.HandleFunc("GET /api/v1/scorecard", a(s.showScorecard))
 	mux.HandleFunc("GET /api/v1/goals", a(s.listGoals))
 	mux.HandleFunc("PUT /api/v1/goals/{key}", a(s.updateGoal))
