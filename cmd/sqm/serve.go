@@ -22,6 +22,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db.Register(fs)
 	addr := fs.String("addr", config.Env("SQM_ADDR", "127.0.0.1:8080"), "listen address (SQM_ADDR)")
 	demo := fs.Bool("demo", false, "fill an empty database with a demo organisation")
+	baseURL := fs.String("base-url", config.Env("SQM_BASE_URL", ""), "the console's public address, for links in notifications (SQM_BASE_URL; default http://ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(stderr)
-	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log})
+	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log, BaseURL: *baseURL})
 	if err != nil {
 		return err
 	}

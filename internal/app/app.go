@@ -17,6 +17,7 @@ import (
 	"github.com/sqmhq/sqm/internal/demo"
 	sqmhttp "github.com/sqmhq/sqm/internal/http"
 	"github.com/sqmhq/sqm/internal/jobs"
+	"github.com/sqmhq/sqm/internal/notify"
 	"github.com/sqmhq/sqm/internal/probe"
 	"github.com/sqmhq/sqm/internal/sqlstore"
 )
@@ -27,6 +28,9 @@ type Config struct {
 	DSN   string // database; see sqlstore.Open
 	Demo  bool   // fill an empty database with a demo organisation
 	Sweep time.Duration
+	// BaseURL is the console's public address, for links in
+	// notifications; http://Addr when empty.
+	BaseURL string
 	// ProbeRefresh is how often the probe scheduler reloads the monitors
 	// (10s when zero).
 	ProbeRefresh time.Duration
@@ -108,7 +112,17 @@ func (a *App) Start(ctx context.Context) error {
 	probes := &probe.Scheduler{Store: a.DB, Checker: probe.NewChecker(), Log: a.cfg.Log, Refresh: a.cfg.ProbeRefresh,
 		Lag: a.Metrics.ProbeLag, Missed: a.Metrics.ProbeMissed, Failed: a.Metrics.ProbeWriteFails}
 	system := sqm.WithActor(jobCtx, sqm.SystemActor)
-	a.wg.Add(4)
+	base := a.cfg.BaseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	deliveries := &notify.Worker{Store: a.DB, Sender: notify.NewSender(base), Log: a.cfg.Log,
+		Sent: a.Metrics.DeliveriesSent, Failed: a.Metrics.DeliveryFailures}
+	a.wg.Add(5)
+	go func() {
+		defer a.wg.Done()
+		deliveries.Run(system)
+	}()
 	go func() {
 		defer a.wg.Done()
 		sweeper.Run(jobCtx)

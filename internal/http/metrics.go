@@ -24,6 +24,9 @@ type Metrics struct {
 	ProbeLag        prometheus.Histogram
 	ProbeMissed     prometheus.Counter
 	ProbeWriteFails prometheus.Counter
+	// Notification deliveries sent, and attempts that failed.
+	DeliveriesSent   prometheus.Counter
+	DeliveryFailures prometheus.Counter
 }
 
 // NewMetrics registers sqm's series on a registry of its own.
@@ -44,8 +47,10 @@ func NewMetrics() *Metrics {
 			Name: "sqm_probe_start_lag_seconds", Help: "How long after its scheduled instant a monitor's check started.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}),
-		ProbeMissed:     prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_missed_total", Help: "Checks not run: the previous one still running, or the scheduler too far behind."}),
-		ProbeWriteFails: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_write_errors_total", Help: "Batches of check results the database refused (kept and retried)."}),
+		ProbeMissed:      prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_missed_total", Help: "Checks not run: the previous one still running, or the scheduler too far behind."}),
+		ProbeWriteFails:  prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_write_errors_total", Help: "Batches of check results the database refused (kept and retried)."}),
+		DeliveriesSent:   prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_notifications_sent_total", Help: "Notification deliveries sent."}),
+		DeliveryFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_notification_failures_total", Help: "Notification delivery attempts that failed (retried with back-off)."}),
 	}
 	for _, typ := range []string{"sla_warning", "sla_breached"} {
 		for _, clock := range []string{"first_response", "resolution"} {
@@ -53,7 +58,7 @@ func NewMetrics() *Metrics {
 		}
 	}
 	m.registry.MustRegister(m.requests, m.TicketsOpened, m.SLAEvents, m.SweepRuns, m.SweepFails,
-		m.ProbeLag, m.ProbeMissed, m.ProbeWriteFails,
+		m.ProbeLag, m.ProbeMissed, m.ProbeWriteFails, m.DeliveriesSent, m.DeliveryFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -61,6 +61,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/integrations/alertmanager", a(s.alertmanagerWebhook))
 	mux.HandleFunc("POST /api/v1/integrations/webhook", a(s.genericWebhook))
 
+	mux.HandleFunc("GET /api/v1/channels", a(s.listChannels))
+	mux.HandleFunc("POST /api/v1/channels", a(s.createChannel))
+	mux.HandleFunc("GET /api/v1/channels/{id}", a(s.showChannel))
+	mux.HandleFunc("PUT /api/v1/channels/{id}", a(s.updateChannel))
+	mux.HandleFunc("GET /api/v1/notification-rules", a(s.listRules))
+	mux.HandleFunc("POST /api/v1/notification-rules", a(s.createRule))
+	mux.HandleFunc("DELETE /api/v1/notification-rules/{id}", a(s.deleteRule))
+	mux.HandleFunc("GET /api/v1/deliveries", a(s.listDeliveries))
+
 	mux.HandleFunc("GET /api/v1/scorecard", a(s.showScorecard))
 	mux.HandleFunc("GET /api/v1/goals", a(s.listGoals))
 	mux.HandleFunc("PUT /api/v1/goals/{key}", a(s.updateGoal))

@@ -154,10 +154,10 @@ func (tx *Tx) alertGroup(service int64, source, key string) (*alertGroup, error)
 func (tx *Tx) upsertAlert(g *alertGroup, a *sqm.Alert) (alertChange, error) {
 	labels, _ := json.Marshal(nonNil(a.Labels))
 	annotations, _ := json.Marshal(nonNil(a.Annotations))
-	starts := a.StartsAt
-	if starts.IsZero() {
-		starts = tx.now
+	if a.StartsAt.IsZero() {
+		a.StartsAt = tx.now
 	}
+	starts := a.StartsAt
 	var ends sql.NullInt64
 	if a.Status == sqm.AlertResolved {
 		ends = sql.NullInt64{Int64: ms(tx.now), Valid: true}
@@ -292,6 +292,28 @@ func (tx *Tx) settleAlertGroup(g *alertGroup, autoResolve bool, in *sqm.AlertInt
 				return sqm.Event{At: at, Type: sqm.EventStatus, By: sqm.BySystem, Status: sqm.StatusResolved}
 			}); err != nil {
 				return err
+			}
+		}
+	}
+	if g.ticket.Valid {
+		for _, batch := range []struct {
+			event  string
+			alerts []sqm.Alert
+		}{{sqm.NotifyAlertFiring, g.fired}, {sqm.NotifyAlertResolved, g.resolved}} {
+			for _, a := range batch.alerts {
+				n, err := tx.noticeOf(batch.event, g.ticket.Int64)
+				if err != nil {
+					return fmt.Errorf("notify: %w", err)
+				}
+				a.ServiceID = idString(g.serviceID)
+				n.Alert, n.Detail = &a, a.Summary
+				at := a.StartsAt
+				if a.EndsAt != nil {
+					at = *a.EndsAt
+				}
+				if err := tx.notify(fmt.Sprintf("alert:%s:%s:%d", a.ID, batch.event, ms(at)), n); err != nil {
+					return err
+				}
 			}
 		}
 	}

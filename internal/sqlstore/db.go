@@ -37,19 +37,9 @@ type DB struct {
 
 	// Now returns the current instant; tests replace it.
 	Now func() time.Time
-	// Sinks hear of every timeline event inside the transaction that
-	// writes it; notification delivery hooks in here.
-	Sinks []EventSink
 	// Committed, if set, hears of the timeline events of each write once
 	// it has committed (metrics count them here).
 	Committed func(events []sqm.Event)
-}
-
-// EventSink is told of each event written to a ticket's timeline, inside
-// the writing transaction, so that work it enqueues is as durable as the
-// event itself.
-type EventSink interface {
-	EventWritten(ctx context.Context, tx *sql.Tx, t *sqm.Ticket, e sqm.Event) error
 }
 
 // DSN returns the data source for a data folder: an SQLite file inside it.
@@ -86,7 +76,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 			}
 		}
 		db.dialect = sqlite{}
-		pragmas := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		// busy_timeout first: setting the journal mode takes a lock, which a
+		// process migrating at the same moment may hold.
+		pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 		rw, err := sql.Open("sqlite", "file:"+path+pragmas+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
@@ -102,7 +94,15 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		db.rw, db.ro = newPool(rw, true), newPool(ro, true)
 		db.queue, db.gate = make(chan *writeJob, 4096), make(chan struct{}, 1)
 	}
-	if err := db.rw.PingContext(ctx); err != nil {
+	// Processes that create a new SQLite file at the same moment can find
+	// it locked while the first sets it up, before any busy timeout
+	// applies: they wait a little and try again.
+	err := db.rw.PingContext(ctx)
+	for i := 0; err != nil && i < 50 && strings.Contains(err.Error(), "SQLITE_BUSY"); i++ {
+		time.Sleep(100 * time.Millisecond)
+		err = db.rw.PingContext(ctx)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}

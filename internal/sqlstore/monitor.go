@@ -436,25 +436,31 @@ func (tx *Tx) transition(id int64, p *probeState, tr uptime.Transition, r sqm.Ch
 			return fmt.Errorf("start outage: %w", err)
 		}
 		body := fmt.Sprintf("Monitor %q is down since %s: %s (target %s).", p.name, tr.At.Format(time.RFC3339), r.Error, p.target)
+		open := false
 		if p.incident.Valid {
-			open, err := tx.ticketOpen(p.incident.Int64)
-			if err != nil {
+			var err error
+			if open, err = tx.ticketOpen(p.incident.Int64); err != nil {
 				return err
 			}
-			if open {
-				return tx.systemNote(p.incident.Int64, body)
-			}
 		}
-		t := &ticketRec{Ticket: sqm.Ticket{
-			ServiceID: idString(p.serviceID), Type: sqm.TypeIncident, Priority: p.priority, Status: sqm.StatusNew,
-			Title: truncate(fmt.Sprintf("%s is down", p.name), sqm.MaxName), Description: body, OpenedAt: tx.now,
-		}, serviceID: p.serviceID}
-		if err := tx.openTicket(t, nil); err != nil {
+		if open {
+			if err := tx.systemNote(p.incident.Int64, body); err != nil {
+				return err
+			}
+		} else {
+			t := &ticketRec{Ticket: sqm.Ticket{
+				ServiceID: idString(p.serviceID), Type: sqm.TypeIncident, Priority: p.priority, Status: sqm.StatusNew,
+				Title: truncate(fmt.Sprintf("%s is down", p.name), sqm.MaxName), Description: body, OpenedAt: tx.now,
+			}, serviceID: p.serviceID}
+			if err := tx.openTicket(t, nil); err != nil {
+				return err
+			}
+			p.incident = sql.NullInt64{Int64: t.id, Valid: true}
+		}
+		if _, err := tx.exec(`UPDATE monitor_outages SET ticket_id = $1 WHERE monitor_id = $2 AND ended_at IS NULL`, p.incident, id); err != nil {
 			return err
 		}
-		p.incident = sql.NullInt64{Int64: t.id, Valid: true}
-		_, err := tx.exec(`UPDATE monitor_outages SET ticket_id = $1 WHERE monitor_id = $2 AND ended_at IS NULL`, t.id, id)
-		return err
+		return tx.notifyMonitor(sqm.NotifyMonitorDown, id, p, tr, r.Error)
 	case uptime.Up:
 		if tr.From != uptime.Down {
 			return nil
@@ -473,13 +479,25 @@ func (tx *Tx) transition(id int64, p *probeState, tr uptime.Transition, r sqm.Ch
 			return err
 		}
 		if p.autoResolve {
-			_, err := tx.addEvent(p.incident.Int64, func(at time.Time) sqm.Event {
+			if _, err := tx.addEvent(p.incident.Int64, func(at time.Time) sqm.Event {
 				return sqm.Event{At: at, Type: sqm.EventStatus, By: sqm.BySystem, Status: sqm.StatusResolved}
-			})
-			return err
+			}); err != nil {
+				return err
+			}
 		}
+		return tx.notifyMonitor(sqm.NotifyMonitorUp, id, p, tr, "")
 	}
 	return nil
+}
+
+// notifyMonitor notifies a monitor's change of state, with its incident.
+func (tx *Tx) notifyMonitor(event string, id int64, p *probeState, tr uptime.Transition, detail string) error {
+	n, err := tx.noticeOf(event, p.incident.Int64)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	n.Monitor, n.Detail = p.name, detail
+	return tx.notify(fmt.Sprintf("monitor:%d:%s:%d", id, tr.To, ms(tr.At)), n)
 }
 
 // systemNote adds an internal note written by sqm to a ticket.

@@ -121,10 +121,14 @@ func (tx *Tx) appendEvent(t *ticketRec, ev *sqm.Event) error {
 	ev.ID = idString(id)
 	t.Events = append(t.Events, *ev)
 	tx.written = append(tx.written, *ev)
-	for _, s := range tx.db.Sinks {
-		if err := s.EventWritten(tx.ctx, tx.Tx, &t.Ticket, *ev); err != nil {
-			return fmt.Errorf("event sink: %w", err)
+	if ev.Type.System() && !t.Imported { // an import's past breaches are history, not news
+		n := ticketNotice(string(ev.Type), &t.Ticket)
+		n.Clock = ev.Clock
+		n.DueAt = t.SLA.FirstResponse.DueAt
+		if ev.Clock == sqm.Resolution {
+			n.DueAt = t.SLA.Resolution.DueAt
 		}
+		return tx.notify("event:"+ev.ID, n)
 	}
 	return nil
 }

@@ -1,0 +1,106 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/sqlstore"
+)
+
+// Store is what the worker needs of the database.
+type Store interface {
+	ClaimDeliveries(ctx context.Context, limit int) ([]sqlstore.Outgoing, error)
+	FinishDelivery(ctx context.Context, o sqlstore.Outgoing, sendErr error) error
+}
+
+// Counter counts deliveries sent and failed attempts.
+type Counter interface{ Inc() }
+
+// Worker sends the queued deliveries: it claims the due ones, sends them in
+// parallel and records each outcome. A send under way when the worker stops
+// is finished, not cut, so that its outcome is recorded and it is not sent
+// again; one cut by a crash is sent again when its lease runs out, with the
+// same X-Sqm-Delivery for the receiver to recognise.
+type Worker struct {
+	Store    Store
+	Sender   *Sender
+	Log      *slog.Logger
+	Every    time.Duration // how often to look for due deliveries (200ms)
+	Parallel int           // sends at once (16)
+	Sent     Counter
+	Failed   Counter
+}
+
+// Run sends deliveries until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	every, parallel := w.Every, w.Parallel
+	if every <= 0 {
+		every = 200 * time.Millisecond
+	}
+	if parallel <= 0 {
+		parallel = 16
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for ctx.Err() == nil && w.RunOnce(ctx, parallel) == sqlstore.ClaimBatch {
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce sends one batch of due deliveries and returns how many it
+// claimed.
+func (w *Worker) RunOnce(ctx context.Context, parallel int) int {
+	batch, err := w.Store.ClaimDeliveries(ctx, sqlstore.ClaimBatch)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.Log.Error("deliveries_claim_failed", "error", err)
+		}
+		return 0
+	}
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for _, o := range batch {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(o sqlstore.Outgoing) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			err := w.send(context.WithoutCancel(ctx), o)
+			if err != nil {
+				inc(w.Failed)
+				w.Log.Warn("delivery_failed", "delivery", o.ID, "channel", o.Channel.Name, "attempt", o.Attempts, "error", err)
+			} else {
+				inc(w.Sent)
+			}
+			if err := w.Store.FinishDelivery(ctx, o, err); err != nil {
+				w.Log.Error("delivery_record_failed", "delivery", o.ID, "error", err)
+			}
+		}(o)
+	}
+	wg.Wait()
+	return len(batch)
+}
+
+func (w *Worker) send(ctx context.Context, o sqlstore.Outgoing) error {
+	var n sqm.Notice
+	if err := json.Unmarshal(o.Payload, &n); err != nil {
+		return err
+	}
+	return w.Sender.Send(ctx, o.Channel, o.Secret, o.ID, n)
+}
+
+func inc(c Counter) {
+	if c != nil {
+		c.Inc()
+	}
+}

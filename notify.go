@@ -1,0 +1,160 @@
+package sqm
+
+import (
+	"net/url"
+	"slices"
+	"time"
+)
+
+// ChannelType names where a channel delivers.
+type ChannelType string
+
+const (
+	ChannelWebhook  ChannelType = "webhook"  // a JSON POST signed with HMAC-SHA256
+	ChannelSlack    ChannelType = "slack"    // a Slack incoming webhook
+	ChannelWeCom    ChannelType = "wecom"    // 企业微信 group robot
+	ChannelDingTalk ChannelType = "dingtalk" // 钉钉 robot, signed
+	ChannelFeishu   ChannelType = "feishu"   // 飞书 / Lark bot, signed
+)
+
+// ChannelTypes lists the channel types.
+var ChannelTypes = []ChannelType{ChannelWebhook, ChannelSlack, ChannelWeCom, ChannelDingTalk, ChannelFeishu}
+
+// Channel is a destination for notifications.
+type Channel struct {
+	ID   string      `json:"id"`
+	Name string      `json:"name"`
+	Type ChannelType `json:"type"`
+	URL  string      `json:"url"`
+	// Secret signs deliveries (webhook, DingTalk, Feishu); it is written,
+	// never read back: HasSecret says whether one is set.
+	Secret    string    `json:"-"`
+	HasSecret bool      `json:"has_secret"`
+	Lang      string    `json:"lang"` // of the messages: en or zh
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Validate checks a channel's own fields and fills its defaults.
+func (c *Channel) Validate() error {
+	if err := CheckName("name", c.Name); err != nil {
+		return err
+	}
+	if !slices.Contains(ChannelTypes, c.Type) {
+		return FieldError("type", "Type must be one of webhook, slack, wecom, dingtalk, feishu.")
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(c.URL) > 2000 {
+		return FieldError("url", "The URL is an http:// or https:// address.")
+	}
+	if len(c.Secret) > 500 {
+		return FieldError("secret", "The secret is at most 500 characters.")
+	}
+	switch c.Lang {
+	case "":
+		c.Lang = "en"
+	case "en", "zh":
+	default:
+		return FieldError("lang", "The language is en or zh.")
+	}
+	return nil
+}
+
+// Notification events: what a rule can ask to hear of.
+const (
+	NotifyAlertFiring   = "alert_firing"
+	NotifyAlertResolved = "alert_resolved"
+	NotifySLAWarning    = "sla_warning"
+	NotifySLABreached   = "sla_breached"
+	NotifyMonitorDown   = "monitor_down"
+	NotifyMonitorUp     = "monitor_up"
+)
+
+// NotifyEvents lists the notification events.
+var NotifyEvents = []string{NotifyAlertFiring, NotifyAlertResolved, NotifySLAWarning, NotifySLABreached, NotifyMonitorDown, NotifyMonitorUp}
+
+// NotificationRule routes events to a channel: of one service or all, of
+// some priorities or all.
+type NotificationRule struct {
+	ID         string     `json:"id"`
+	ChannelID  string     `json:"channel_id"`
+	ServiceID  string     `json:"service_id"` // empty: every service
+	Events     []string   `json:"events"`
+	Priorities []Priority `json:"priorities"` // empty: every priority
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// Validate checks a rule's own fields.
+func (r *NotificationRule) Validate() error {
+	if r.ChannelID == "" {
+		return FieldError("channel_id", "A channel is required.")
+	}
+	if len(r.Events) == 0 {
+		return FieldError("events", "Name at least one event: alert_firing, alert_resolved, sla_warning, sla_breached, monitor_down, monitor_up.")
+	}
+	for _, e := range r.Events {
+		if !slices.Contains(NotifyEvents, e) {
+			return FieldError("events", "Unknown event %q; the events are alert_firing, alert_resolved, sla_warning, sla_breached, monitor_down, monitor_up.", e)
+		}
+	}
+	for _, p := range r.Priorities {
+		if !p.Valid() {
+			return FieldError("priorities", "Priorities are P1, P2, P3, P4.")
+		}
+	}
+	if r.Priorities == nil {
+		r.Priorities = []Priority{}
+	}
+	return nil
+}
+
+// Matches says whether the rule routes an event of a ticket.
+func (r NotificationRule) Matches(event, serviceID string, p Priority) bool {
+	return slices.Contains(r.Events, event) && (r.ServiceID == "" || r.ServiceID == serviceID) &&
+		(len(r.Priorities) == 0 || slices.Contains(r.Priorities, p))
+}
+
+// Delivery statuses.
+const (
+	DeliveryPending = "pending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed" // gave up after its attempts
+)
+
+// Delivery is one notification for one channel: sent at most once, retried
+// with back-off until it is.
+type Delivery struct {
+	ID        string     `json:"id"`
+	ChannelID string     `json:"channel_id"`
+	Event     string     `json:"event"`
+	TicketID  string     `json:"ticket_id"`
+	Status    string     `json:"status"`
+	Attempts  int        `json:"attempts"`
+	LastError string     `json:"last_error"`
+	NextAt    *time.Time `json:"next_at"`
+	SentAt    *time.Time `json:"sent_at"`
+	CreatedAt time.Time  `json:"created_at"`
+	// Payload is the event as delivered to a webhook channel (JSON).
+	Payload []byte `json:"-"`
+}
+
+// Notice is what a notification says: the event and the ticket, with the
+// alert, clock or monitor behind it. It is the body of a webhook delivery.
+type Notice struct {
+	Event      string     `json:"event"`
+	DeliveryID string     `json:"delivery_id"`
+	At         time.Time  `json:"at"`
+	TicketID   string     `json:"ticket_id"`
+	ServiceID  string     `json:"service_id"`
+	Service    string     `json:"service"`
+	Title      string     `json:"title"`
+	Priority   Priority   `json:"priority"`
+	Status     Status     `json:"status"`
+	Clock      ClockName  `json:"clock,omitempty"`
+	DueAt      *time.Time `json:"due_at,omitempty"`
+	Alert      *Alert     `json:"alert,omitempty"`
+	Monitor    string     `json:"monitor,omitempty"`
+	Detail     string     `json:"detail,omitempty"`
+	URL        string     `json:"url,omitempty"`
+}
