@@ -95,11 +95,14 @@ type ScorecardQuery struct {
 
 // Scorecard is the measured figures of a period against the goals.
 type Scorecard struct {
-	From          time.Time      `json:"from"`
-	To            time.Time      `json:"to"`
-	ServiceID     string         `json:"service_id,omitempty"`
-	TeamID        string         `json:"team_id,omitempty"`
-	FirstResponse ClockFigures   `json:"first_response"`
-	Resolution    ClockFigures   `json:"resolution"`
-	Targets       []TargetFigure `json:"targets"`
+	From          time.Time    `json:"from"`
+	To            time.Time    `json:"to"`
+	ServiceID     string       `json:"service_id,omitempty"`
+	TeamID        string       `json:"team_id,omitempty"`
+	FirstResponse ClockFigures `json:"first_response"`
+	Resolution    ClockFigures `json:"resolution"`
+	// Availability is over the monitors of the selected services, as
+	// DESIGN.md defines it (a ticket type does not narrow it).
+	Availability Availability   `json:"availability"`
+	Targets      []TargetFigure `json:"targets"`
 }

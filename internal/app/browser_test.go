@@ -167,6 +167,30 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("monitoring shows a down monitor, its incident and the firing alerts", func(t *testing.T) {
+		dead := c.must(201, "POST", "/api/v1/monitors", map[string]any{"service_id": svc["id"], "name": "Checkout health",
+			"type": "http", "target": "http://127.0.0.1:9/health", "interval": "1s", "timeout": "500ms", "down_after": 1})
+		c.must(201, "POST", "/api/v1/monitors", map[string]any{"service_id": svc["id"], "name": "Console", "type": "http",
+			"target": c.base + "/healthz", "interval": "1s", "timeout": "500ms"})
+		c.must(200, "POST", "/api/v1/integrations/webhook", map[string]any{"service": "Payments", "name": "HighErrorRate",
+			"severity": "critical", "summary": "5xx above 2% for 5 minutes"})
+		deadline := time.Now().Add(20 * time.Second)
+		for c.must(200, "GET", "/api/v1/monitors/"+dead["id"].(string), nil)["state"] != "down" && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		do(t, ctx, chromedp.Navigate(c.base+"/monitors"), chromedp.WaitVisible(`.mstate.down`))
+		states := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("tbody .mstate")].map(e => e.textContent)`))
+		firing := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#firing-heading").parentElement.textContent`))
+		if len(states) != 2 || !strings.Contains(firing, "HighErrorRate") {
+			t.Fatalf("monitor states %v, firing alerts %q", states, firing)
+		}
+		shot(t, ctx, "monitors")
+		do(t, ctx, chromedp.Navigate(c.base+"/monitors/"+dead["id"].(string)), chromedp.WaitVisible(`.cards`))
+		shot(t, ctx, "monitor")
+		do(t, ctx, chromedp.Navigate(c.base+"/alerts"), chromedp.WaitVisible(`h1`))
+		shot(t, ctx, "alerts")
+	})
+
 	t.Run("choosing Chinese shows Chinese labels", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(c.base+"/account"), chromedp.WaitVisible(`#lang`),
 			chromedp.SetValue(`#lang`, "zh"), chromedp.Submit(`#lang`), chromedp.WaitVisible(`.notice`),

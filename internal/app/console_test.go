@@ -99,6 +99,10 @@ func TestConsoleRoles(t *testing.T) {
 		{"add an internal note", "POST", "/tickets/" + id + "/events", url.Values{"type": {"comment"}, "public": {"false"},
 			"body": {"note"}}, sqm.RoleAgent, 303},
 		{"save preferences", "POST", "/account", url.Values{"form": {"prefs"}, "lang": {"en"}, "timezone": {"Asia/Shanghai"}}, sqm.RoleViewer, 303},
+		{"see the monitors", "GET", "/monitors", nil, sqm.RoleViewer, 200},
+		{"see the alerts", "GET", "/alerts?status=firing", nil, sqm.RoleViewer, 200},
+		{"create a monitor", "POST", "/monitors", url.Values{"name": {"Health ROLE"}, "service_id": {svc["id"].(string)}, "type": {"tcp"},
+			"target": {"127.0.0.1:9"}, "interval": {"1m"}, "timeout": {"5s"}, "down_after": {"3"}, "up_after": {"1"}, "priority": {"P2"}}, sqm.RoleManager, 303},
 	}
 	for _, r := range roles {
 		s := signInHTTP(t, c.base, "u-"+string(r), "password-of-"+string(r))
@@ -109,7 +113,7 @@ func TestConsoleRoles(t *testing.T) {
 			} else {
 				form := url.Values{"csrf": {s.csrf}}
 				for k, v := range act.form {
-					form[k] = v
+					form[k] = []string{strings.ReplaceAll(v[0], "ROLE", string(r))}
 				}
 				code, _ = s.post(act.path, form)
 			}
@@ -146,9 +150,14 @@ func TestConsoleEscapes(t *testing.T) {
 	tk := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident",
 		"priority": "P2", "title": evil, "description": evil})
 	c.must(201, "POST", "/api/v1/tickets/"+tk["id"].(string)+"/events", map[string]any{"type": "comment", "public": true, "body": evil})
+	m := c.must(201, "POST", "/api/v1/monitors", map[string]any{"service_id": svc["id"], "name": evil, "type": "tcp", "target": "127.0.0.1:9"})
+	c.must(200, "POST", "/api/v1/integrations/webhook", map[string]any{"service": "<b>Payments</b>", "name": evil, "summary": evil})
 	s := signInHTTP(t, c.base, "admin", "admin-password-1")
-	for _, path := range []string{"/", "/tickets", "/tickets/" + tk["id"].(string)} {
-		_, body := s.get(path)
+	for _, path := range []string{"/", "/tickets", "/tickets/" + tk["id"].(string), "/monitors", "/monitors/" + m["id"].(string), "/alerts"} {
+		code, body := s.get(path)
+		if code != http.StatusOK {
+			t.Errorf("%s answered %d", path, code)
+		}
 		if strings.Contains(body, evil) || strings.Contains(body, "<b>Payments</b>") {
 			t.Errorf("%s shows user input as markup", path)
 		}

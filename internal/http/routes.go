@@ -93,6 +93,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /scorecard.csv", c(sqm.RoleViewer, s.exportScorecard))
 	mux.HandleFunc("GET /account", c(sqm.RoleViewer, s.showAccount))
 	mux.HandleFunc("POST /account", c(sqm.RoleViewer, s.saveAccount))
+	s.monitorRoutes(mux)
 	s.adminRoutes(mux)
 }
 

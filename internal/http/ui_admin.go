@@ -212,7 +212,7 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string, notice string
 // known notices are shown.
 func doneNotice(r *http.Request, p *page) {
 	switch v := r.URL.Query().Get("done"); v {
-	case "created", "saved", "revoked", "password":
+	case "created", "saved", "revoked", "password", "deleted":
 		p.Notice = p.T("admin.done." + v)
 	}
 }

@@ -15,6 +15,9 @@ var templateFuncs = template.FuncMap{
 	"clockView": newClockView,
 	"clockOf":   nextCountdown,
 	"list":      func(v ...string) []string { return v },
+	"shortDur":  shortDur,
+	"secsDur":   func(s int64) time.Duration { return time.Duration(s) * time.Second },
+	"sevPrio":   func(severity string) string { return string(sqm.SeverityPriority(severity)) },
 	"secs": func(p *page, v *int64) string {
 		if v == nil {
 			return "—"

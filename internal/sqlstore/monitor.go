@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -520,45 +521,77 @@ func (tx *Tx) ticketOpen(tid int64) (bool, error) {
 // MonitorAvailability measures a monitor over [from, to) as DESIGN.md
 // defines it, with the count of checks and failed checks beside.
 func (db *DB) MonitorAvailability(ctx context.Context, id string, from, to time.Time) (sqm.Availability, error) {
-	a := sqm.Availability{From: from, To: to}
 	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
-		return a, err
+		return sqm.Availability{From: from, To: to}, err
 	}
 	mid, err := parseID("Monitor", id)
 	if err != nil {
-		return a, err
+		return sqm.Availability{From: from, To: to}, err
 	}
 	if err := checkPeriod(from, to); err != nil {
-		return a, err
+		return sqm.Availability{From: from, To: to}, err
 	}
-	var (
-		first, last sql.NullInt64
-		paused      bool
-	)
-	err = db.ro.QueryRowContext(ctx, `SELECT first_check_at, last_check_at, paused FROM monitors WHERE id = $1`, mid).Scan(&first, &last, &paused)
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, sqm.Errorf(sqm.ENOTFOUND, "Monitor %d not found.", mid)
+	var one int
+	if err := db.ro.QueryRowContext(ctx, `SELECT 1 FROM monitors WHERE id = $1`, mid).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		return sqm.Availability{From: from, To: to}, sqm.Errorf(sqm.ENOTFOUND, "Monitor %d not found.", mid)
 	}
+	w := where{}
+	w.add("id = ?", mid)
+	return db.availability(ctx, w, from, to)
+}
+
+// availability measures the monitors selected by w (over the monitors
+// table) over [from, to): each monitor's downtime and monitored time from
+// its outages, summed, so a service's failure rate is the mean of its
+// monitors' weighted by monitored time; and the checks counted beside.
+func (db *DB) availability(ctx context.Context, w where, from, to time.Time) (sqm.Availability, error) {
+	a := sqm.Availability{From: from, To: to}
+	started := where{conds: append(slices.Clone(w.conds), "first_check_at IS NOT NULL"), args: w.args}
+	rows, err := db.ro.QueryContext(ctx, `SELECT id, first_check_at, last_check_at, paused FROM monitors`+started.sql(), started.args...)
 	if err != nil {
 		return a, fmt.Errorf("availability: %w", err)
 	}
-	if !first.Valid {
+	type span struct{ first, end time.Time }
+	spans := map[int64]span{}
+	now := db.Now()
+	for rows.Next() {
+		var (
+			id, first int64
+			last      sql.NullInt64
+			paused    bool
+		)
+		if err := rows.Scan(&id, &first, &last, &paused); err != nil {
+			rows.Close()
+			return a, fmt.Errorf("availability: %w", err)
+		}
+		end := now
+		if paused && last.Valid {
+			end = fromMS(last.Int64) // monitoring stopped with the last check
+		}
+		spans[id] = span{fromMS(first), end}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return a, fmt.Errorf("availability: %w", err)
+	}
+	if len(spans) == 0 {
 		return a, nil
 	}
-	end := db.Now()
-	if paused && last.Valid {
-		end = fromMS(last.Int64) // monitoring stopped with the last check
-	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT started_at, ended_at FROM monitor_outages
-		WHERE monitor_id = $1 AND started_at < $2 AND (ended_at IS NULL OR ended_at > $3) ORDER BY started_at`, mid, ms(to), ms(from))
+	ow := where{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
+	lo, hi := ow.arg(ms(to)), ow.arg(ms(from))
+	rows, err = db.ro.QueryContext(ctx, `SELECT monitor_id, started_at, ended_at FROM monitor_outages
+		WHERE monitor_id IN (SELECT id FROM monitors`+ow.sql()+`) AND started_at < `+lo+` AND (ended_at IS NULL OR ended_at > `+hi+`)
+		ORDER BY monitor_id, started_at`, ow.args...)
 	if err != nil {
 		return a, fmt.Errorf("availability: %w", err)
 	}
-	var outages []uptime.Interval
+	outages := map[int64][]uptime.Interval{}
 	for rows.Next() {
-		var s int64
-		var e sql.NullInt64
-		if err := rows.Scan(&s, &e); err != nil {
+		var (
+			id, s int64
+			e     sql.NullInt64
+		)
+		if err := rows.Scan(&id, &s, &e); err != nil {
 			rows.Close()
 			return a, fmt.Errorf("availability: %w", err)
 		}
@@ -566,39 +599,43 @@ func (db *DB) MonitorAvailability(ctx context.Context, id string, from, to time.
 		if e.Valid {
 			iv.End = fromMS(e.Int64)
 		}
-		outages = append(outages, iv)
+		outages[id] = append(outages[id], iv)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return a, fmt.Errorf("availability: %w", err)
 	}
-	f := uptime.Measure(from, to, fromMS(first.Int64), end, outages, nil)
+	figures := make([]uptime.Figures, 0, len(spans))
+	for id, sp := range spans {
+		figures = append(figures, uptime.Measure(from, to, sp.first, sp.end, outages[id], nil))
+	}
+	f := uptime.Combine(figures...)
 	a.MonitoredSeconds, a.DownSeconds = int64(f.Monitored/time.Second), int64(f.Down/time.Second)
 	a.FailureRate, a.Availability = f.FailureRate, f.Availability
-	a.Checks, a.FailedChecks, err = db.checkCounts(ctx, mid, ms(from), ms(to))
+	a.Checks, a.FailedChecks, err = db.checkCounts(ctx, w, ms(from), ms(to))
 	return a, err
 }
 
 // checkCounts counts checks in [from, to): whole days and hours from the
 // rollups, the rest from the raw results while they are kept.
-func (db *DB) checkCounts(ctx context.Context, id, from, to int64) (checks, failed int, err error) {
+func (db *DB) checkCounts(ctx context.Context, monitors where, from, to int64) (checks, failed int, err error) {
 	const hour, day = 3600_000, 86400_000
 	ceil := func(t, size int64) int64 { return (t + size - 1) / size * size }
 	var parts []string
-	var args []any
+	w := where{conds: slices.Clone(monitors.conds), args: slices.Clone(monitors.args)}
+	set := `SELECT id FROM monitors` + w.sql()
 	add := func(table, col string, lo, hi int64) {
 		if lo >= hi {
 			return
 		}
-		n := len(args)
-		args = append(args, id, lo, hi)
+		a, b := w.arg(lo), w.arg(hi)
 		if table == "monitor_checks" {
 			parts = append(parts, fmt.Sprintf(`SELECT count(*), COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM monitor_checks
-				WHERE monitor_id = $%d AND at >= $%d AND at < $%d`, n+1, n+2, n+3))
+				WHERE monitor_id IN (%s) AND at >= %s AND at < %s`, set, a, b))
 			return
 		}
 		parts = append(parts, fmt.Sprintf(`SELECT COALESCE(SUM(checks), 0), COALESCE(SUM(failed), 0) FROM %s
-			WHERE monitor_id = $%d AND %s >= $%d AND %s < $%d`, table, n+1, col, n+2, col, n+3))
+			WHERE monitor_id IN (%s) AND %s >= %s AND %s < %s`, table, set, col, a, col, b))
 	}
 	d1, d2 := ceil(from, day), to/day*day
 	if d1 < d2 {
@@ -615,7 +652,7 @@ func (db *DB) checkCounts(ctx context.Context, id, from, to int64) (checks, fail
 	} else {
 		add("monitor_checks", "at", from, to)
 	}
-	rows, err := db.ro.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	rows, err := db.ro.QueryContext(ctx, strings.Join(parts, " UNION ALL "), w.args...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("check counts: %w", err)
 	}

@@ -97,6 +97,23 @@ func TestMonitorOpensAndResolvesAnIncident(t *testing.T) {
 			t.Fatalf("availability %+v (failure rate %v)", a, deref(a.FailureRate))
 		}
 
+		// The service's scorecard carries the same figures, judged against
+		// the failure-rate goal (< 1%).
+		sc, err := e.db.Scorecard(e.ctx, sqm.ScorecardQuery{From: t0.Add(-time.Hour), To: t0.Add(time.Hour), ServiceID: svc.ID, Summary: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fr := sc.Targets[2]
+		if sc.Availability.DownSeconds != 7*60 || sc.Availability.Checks != 11 || fr.Key != sqm.GoalFailureRate ||
+			fr.Actual == nil || *fr.Actual != 7.0/11 || fr.Met == nil || *fr.Met || fr.Sample != 11 {
+			t.Fatalf("scorecard availability %+v, failure-rate target %+v", sc.Availability, fr)
+		}
+		other := e.service(t, "Portal", "")
+		sc, _ = e.db.Scorecard(e.ctx, sqm.ScorecardQuery{From: t0.Add(-time.Hour), To: t0.Add(time.Hour), ServiceID: other.ID})
+		if sc.Availability.FailureRate != nil || sc.Targets[2].Actual != nil {
+			t.Fatalf("a service without monitors has a failure rate: %+v", sc.Availability)
+		}
+
 		// The same batch again changes nothing.
 		e.play(t, m.ID, t0.Add(5*time.Minute), "xx.x..")
 		if a2, _ := e.db.MonitorAvailability(e.ctx, m.ID, t0.Add(-time.Hour), t0.Add(time.Hour)); a2.Checks != 11 {

@@ -29,13 +29,15 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 		return sc, sqm.FieldError("to", "The end of the period must be after its start.")
 	}
 	now := ms(db.Now())
-	w := where{} // the filters, on columns that tickets and ticket_rollup share
+	monitors := where{} // the monitors of the selected services
+	w := where{}        // the filters, on columns that tickets and ticket_rollup share
 	if q.ServiceID != "" {
 		id, err := refID("service_id", "Service", q.ServiceID)
 		if err != nil {
 			return sc, err
 		}
 		w.add("service_id = ?", id.Int64)
+		monitors.add("service_id = ?", id.Int64)
 	}
 	if q.TeamID != "" {
 		id, err := refID("team_id", "Team", q.TeamID)
@@ -43,12 +45,17 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 			return sc, err
 		}
 		w.add("team_id = ?", id.Int64)
+		monitors.add("service_id IN (SELECT id FROM services WHERE team_id = ?)", id.Int64)
 	}
 	if q.Type != "" {
 		if !q.Type.Valid() {
 			return sc, sqm.FieldError("type", "Type must be one of incident, request, problem, change, feedback.")
 		}
 		w.add("type = ?", q.Type)
+	}
+	var err error
+	if sc.Availability, err = db.availability(ctx, monitors, q.From, q.To); err != nil {
+		return sc, err
 	}
 	if q.Summary {
 		fr, res, err := db.summary(ctx, ms(q.From), ms(q.To), w, now)
@@ -98,9 +105,11 @@ func (db *DB) judge(ctx context.Context, sc sqm.Scorecard) (sqm.Scorecard, error
 			sc.Targets = append(sc.Targets, g.Judge(sc.FirstResponse.Attainment, sc.FirstResponse.Met+sc.FirstResponse.Breached))
 		case sqm.GoalResolution:
 			sc.Targets = append(sc.Targets, g.Judge(sc.Resolution.Attainment, sc.Resolution.Met+sc.Resolution.Breached))
+		case sqm.GoalFailureRate:
+			sc.Targets = append(sc.Targets, g.Judge(sc.Availability.FailureRate, sc.Availability.Checks))
 		default:
-			// Failure rate and satisfaction are measured by monitoring and
-			// surveys; until they report, the goal has no figure.
+			// Satisfaction is measured by surveys; until they report, the
+			// goal has no figure.
 			sc.Targets = append(sc.Targets, g.Judge(nil, 0))
 		}
 	}
