@@ -189,6 +189,10 @@ func TestConsoleInBrowser(t *testing.T) {
 		shot(t, ctx, "monitor")
 		do(t, ctx, chromedp.Navigate(c.base+"/alerts"), chromedp.WaitVisible(`h1`))
 		shot(t, ctx, "alerts")
+		ch := c.must(201, "POST", "/api/v1/channels", map[string]any{"name": "On-call hook", "type": "webhook", "url": "http://127.0.0.1:9/hook", "secret": "s"})
+		c.must(201, "POST", "/api/v1/notification-rules", map[string]any{"channel_id": ch["id"], "events": []string{"alert_firing", "monitor_down"}})
+		do(t, ctx, chromedp.Navigate(c.base+"/admin/notifications"), chromedp.WaitVisible(`#channels-heading`))
+		shot(t, ctx, "admin-notifications")
 	})
 
 	t.Run("choosing Chinese shows Chinese labels", func(t *testing.T) {

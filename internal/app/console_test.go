@@ -103,6 +103,9 @@ func TestConsoleRoles(t *testing.T) {
 		{"see the alerts", "GET", "/alerts?status=firing", nil, sqm.RoleViewer, 200},
 		{"create a monitor", "POST", "/monitors", url.Values{"name": {"Health ROLE"}, "service_id": {svc["id"].(string)}, "type": {"tcp"},
 			"target": {"127.0.0.1:9"}, "interval": {"1m"}, "timeout": {"5s"}, "down_after": {"3"}, "up_after": {"1"}, "priority": {"P2"}}, sqm.RoleManager, 303},
+		{"see the notification settings", "GET", "/admin/notifications?status=failed", nil, sqm.RoleManager, 200},
+		{"create a channel", "POST", "/admin/notifications/channels", url.Values{"name": {"hook ROLE"}, "type": {"webhook"},
+			"url": {"http://127.0.0.1:9/hook"}, "lang": {"zh"}}, sqm.RoleManager, 303},
 	}
 	for _, r := range roles {
 		s := signInHTTP(t, c.base, "u-"+string(r), "password-of-"+string(r))

@@ -37,6 +37,11 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/teams", c(m, s.adminTeams))
 	mux.HandleFunc("POST /admin/teams", c(m, s.adminCreateTeam))
 
+	mux.HandleFunc("GET /admin/notifications", c(m, s.adminNotify))
+	mux.HandleFunc("POST /admin/notifications/channels", c(m, s.adminCreateChannel))
+	mux.HandleFunc("POST /admin/notifications/rules", c(m, s.adminCreateRule))
+	mux.HandleFunc("POST /admin/notifications/rules/{id}/delete", c(m, s.adminDeleteRule))
+
 	mux.HandleFunc("GET /admin/goals", c(m, s.adminGoals))
 	mux.HandleFunc("POST /admin/goals/{key}", c(m, s.adminUpdateGoal))
 
@@ -66,7 +71,7 @@ func (s *Server) adminIndex(w http.ResponseWriter, r *http.Request, p *page) {
 		role sqm.Role
 	}{
 		{"services", sqm.RoleManager}, {"calendars", sqm.RoleManager}, {"policies", sqm.RoleManager},
-		{"teams", sqm.RoleManager}, {"goals", sqm.RoleManager},
+		{"teams", sqm.RoleManager}, {"goals", sqm.RoleManager}, {"notifications", sqm.RoleManager},
 		{"users", sqm.RoleAdmin}, {"tokens", sqm.RoleAdmin}, {"audit", sqm.RoleAdmin},
 	} {
 		if p.User.Role.AtLeast(sec.role) {
