@@ -13,6 +13,7 @@ import (
 
 // Store is what the worker needs of the database.
 type Store interface {
+	ReleaseOrphans(ctx context.Context) (int64, error)
 	ClaimDeliveries(ctx context.Context, limit int) ([]sqlstore.Outgoing, error)
 	FinishDelivery(ctx context.Context, o sqlstore.Outgoing, sendErr error) error
 }
@@ -43,6 +44,11 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 	if parallel <= 0 {
 		parallel = 16
+	}
+	if n, err := w.Store.ReleaseOrphans(ctx); err != nil {
+		w.Log.Error("deliveries_release_failed", "error", err)
+	} else if n > 0 {
+		w.Log.Info("deliveries_resumed", "deliveries", n)
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -332,6 +332,30 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int) ([]Outgoing, error
 	return out, err
 }
 
+// ReleaseOrphans makes the deliveries leased by an earlier run of this
+// process due at once, on SQLite, where no other process can hold them:
+// those it was sending when it stopped or died. On PostgreSQL a lease may
+// belong to a live replica, so it runs out instead.
+func (db *DB) ReleaseOrphans(ctx context.Context) (int64, error) {
+	if err := sqm.Require(ctx, sqm.RoleAdmin); err != nil {
+		return 0, err
+	}
+	if db.dialect.name() == "postgres" {
+		return 0, nil
+	}
+	var n int64
+	err := db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE deliveries SET next_at = $1 WHERE status = 'pending' AND next_at > $1 AND attempts > 0
+			AND last_error = ''`, ms(tx.now))
+		if err != nil {
+			return fmt.Errorf("release deliveries: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}
+
 // FinishDelivery records how sending a claimed delivery went: sent, or
 // failed and due again after a back-off, or given up after MaxAttempts.
 func (db *DB) FinishDelivery(ctx context.Context, o Outgoing, sendErr error) error {
