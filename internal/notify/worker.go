@@ -15,7 +15,7 @@ import (
 type Store interface {
 	ReleaseOrphans(ctx context.Context) (int64, error)
 	ClaimDeliveries(ctx context.Context, limit int) ([]sqlstore.Outgoing, error)
-	FinishDelivery(ctx context.Context, o sqlstore.Outgoing, sendErr error) error
+	FinishDeliveries(ctx context.Context, outcomes []sqlstore.Outcome) error
 }
 
 // Counter counts deliveries sent and failed attempts.
@@ -31,7 +31,7 @@ type Worker struct {
 	Sender   *Sender
 	Log      *slog.Logger
 	Every    time.Duration // how often to look for due deliveries (200ms)
-	Parallel int           // sends at once (16)
+	Parallel int           // sends at once (32)
 	Sent     Counter
 	Failed   Counter
 }
@@ -43,7 +43,7 @@ func (w *Worker) Run(ctx context.Context) {
 		every = 200 * time.Millisecond
 	}
 	if parallel <= 0 {
-		parallel = 16
+		parallel = 32
 	}
 	if n, err := w.Store.ReleaseOrphans(ctx); err != nil {
 		w.Log.Error("deliveries_release_failed", "error", err)
@@ -75,10 +75,11 @@ func (w *Worker) RunOnce(ctx context.Context, parallel int) int {
 	}
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
-	for _, o := range batch {
+	outcomes := make([]sqlstore.Outcome, len(batch))
+	for i, o := range batch {
 		wg.Add(1)
 		sem <- struct{}{}
-		go func(o sqlstore.Outgoing) {
+		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
 			err := w.send(context.WithoutCancel(ctx), o)
@@ -88,12 +89,13 @@ func (w *Worker) RunOnce(ctx context.Context, parallel int) int {
 			} else {
 				inc(w.Sent)
 			}
-			if err := w.Store.FinishDelivery(ctx, o, err); err != nil {
-				w.Log.Error("delivery_record_failed", "delivery", o.ID, "error", err)
-			}
-		}(o)
+			outcomes[i] = sqlstore.Outcome{Delivery: o, Err: err}
+		}()
 	}
 	wg.Wait()
+	if err := w.Store.FinishDeliveries(ctx, outcomes); err != nil {
+		w.Log.Error("deliveries_record_failed", "deliveries", len(outcomes), "error", err)
+	}
 	return len(batch)
 }
 

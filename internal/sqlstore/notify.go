@@ -256,7 +256,7 @@ func (tx *Tx) noticeOf(event string, tid int64) (sqm.Notice, error) {
 const (
 	deliveryLease    = time.Minute
 	MaxAttempts      = 10
-	ClaimBatch       = 50
+	ClaimBatch       = 100
 	deliveryErrorLen = 500
 )
 
@@ -356,29 +356,57 @@ func (db *DB) ReleaseOrphans(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// FinishDelivery records how sending a claimed delivery went: sent, or
-// failed and due again after a back-off, or given up after MaxAttempts.
-func (db *DB) FinishDelivery(ctx context.Context, o Outgoing, sendErr error) error {
+// Outcome is how sending one claimed delivery went: Err nil when sent.
+type Outcome struct {
+	Delivery Outgoing
+	Err      error
+}
+
+// FinishDeliveries records how sending claimed deliveries went, in one
+// transaction: sent, or failed and due again after a back-off, or given up
+// after MaxAttempts.
+func (db *DB) FinishDeliveries(ctx context.Context, outcomes []Outcome) error {
 	if err := sqm.Require(ctx, sqm.RoleAdmin); err != nil {
 		return err
 	}
-	id, err := parseID("Delivery", o.ID)
-	if err != nil {
-		return err
-	}
 	return db.write(context.WithoutCancel(ctx), func(tx *Tx) error {
-		if sendErr == nil {
-			_, err := tx.exec(`UPDATE deliveries SET status = 'sent', sent_at = $1, next_at = NULL, last_error = '' WHERE id = $2`, ms(tx.now), id)
-			return err
+		var sent []any
+		for _, o := range outcomes {
+			id, err := parseID("Delivery", o.Delivery.ID)
+			if err != nil {
+				return err
+			}
+			if o.Err == nil {
+				sent = append(sent, id)
+				continue
+			}
+			msg := truncate(o.Err.Error(), deliveryErrorLen)
+			if o.Delivery.Attempts >= MaxAttempts {
+				_, err = tx.exec(`UPDATE deliveries SET status = 'failed', next_at = NULL, last_error = $1 WHERE id = $2`, msg, id)
+			} else {
+				_, err = tx.exec(`UPDATE deliveries SET next_at = $1, last_error = $2 WHERE id = $3`,
+					ms(tx.now.Add(backoff(o.Delivery.Attempts))), msg, id)
+			}
+			if err != nil {
+				return fmt.Errorf("finish delivery: %w", err)
+			}
 		}
-		msg := truncate(sendErr.Error(), deliveryErrorLen)
-		if o.Attempts >= MaxAttempts {
-			_, err := tx.exec(`UPDATE deliveries SET status = 'failed', next_at = NULL, last_error = $1 WHERE id = $2`, msg, id)
-			return err
+		if len(sent) == 0 {
+			return nil
 		}
-		_, err := tx.exec(`UPDATE deliveries SET next_at = $1, last_error = $2 WHERE id = $3`, ms(tx.now.Add(backoff(o.Attempts))), msg, id)
+		marks := make([]string, len(sent))
+		for i := range sent {
+			marks[i] = "$" + strconv.Itoa(i+2)
+		}
+		_, err := tx.exec(`UPDATE deliveries SET status = 'sent', sent_at = $1, next_at = NULL, last_error = '' WHERE id IN (`+
+			strings.Join(marks, ", ")+`)`, append([]any{ms(tx.now)}, sent...)...)
 		return err
 	})
+}
+
+// FinishDelivery records how sending one claimed delivery went.
+func (db *DB) FinishDelivery(ctx context.Context, o Outgoing, sendErr error) error {
+	return db.FinishDeliveries(ctx, []Outcome{{o, sendErr}})
 }
 
 // ListDeliveries returns a page of deliveries, the newest first, of one
