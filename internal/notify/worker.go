@@ -67,36 +67,41 @@ func (w *Worker) Run(ctx context.Context) {
 // claimed.
 func (w *Worker) RunOnce(ctx context.Context, parallel int) int {
 	batch, err := w.Store.ClaimDeliveries(ctx, sqlstore.ClaimBatch)
+	claimed := len(batch)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.Log.Error("deliveries_claim_failed", "error", err)
 		}
 		return 0
 	}
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
-	outcomes := make([]sqlstore.Outcome, len(batch))
-	for i, o := range batch {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			err := w.send(context.WithoutCancel(ctx), o)
-			if err != nil {
-				inc(w.Failed)
-				w.Log.Warn("delivery_failed", "delivery", o.ID, "channel", o.Channel.Name, "attempt", o.Attempts, "error", err)
-			} else {
-				inc(w.Sent)
-			}
-			outcomes[i] = sqlstore.Outcome{Delivery: o, Err: err}
-		}()
+	// A chunk at a time: its sends run together and their outcomes are
+	// recorded in one transaction, so that a crash can repeat at most the
+	// chunk under way.
+	for len(batch) > 0 && ctx.Err() == nil {
+		chunk := batch[:min(parallel, len(batch))]
+		batch = batch[len(chunk):]
+		outcomes := make([]sqlstore.Outcome, len(chunk))
+		var wg sync.WaitGroup
+		for i, o := range chunk {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := w.send(context.WithoutCancel(ctx), o)
+				if err != nil {
+					inc(w.Failed)
+					w.Log.Warn("delivery_failed", "delivery", o.ID, "channel", o.Channel.Name, "attempt", o.Attempts, "error", err)
+				} else {
+					inc(w.Sent)
+				}
+				outcomes[i] = sqlstore.Outcome{Delivery: o, Err: err}
+			}()
+		}
+		wg.Wait()
+		if err := w.Store.FinishDeliveries(ctx, outcomes); err != nil {
+			w.Log.Error("deliveries_record_failed", "deliveries", len(outcomes), "error", err)
+		}
 	}
-	wg.Wait()
-	if err := w.Store.FinishDeliveries(ctx, outcomes); err != nil {
-		w.Log.Error("deliveries_record_failed", "deliveries", len(outcomes), "error", err)
-	}
-	return len(batch)
+	return claimed
 }
 
 func (w *Worker) send(ctx context.Context, o sqlstore.Outgoing) error {
