@@ -13,8 +13,10 @@ import (
 type MonitorType string
 
 const (
-	MonitorHTTP MonitorType = "http" // an HTTP(S) request and what its answer must be
-	MonitorTCP  MonitorType = "tcp"  // a TCP connection to host:port
+	MonitorHTTP      MonitorType = "http"      // an HTTP(S) request and what its answer must be
+	MonitorTCP       MonitorType = "tcp"       // a TCP connection to host:port
+	MonitorTLS       MonitorType = "tls"       // the certificate of host:port, and how soon it expires
+	MonitorHeartbeat MonitorType = "heartbeat" // a job that pings sqm; silence is a failure
 )
 
 // Monitor checks a target of a service on a fixed beat. Enough failures in a
@@ -36,6 +38,8 @@ type Monitor struct {
 	AutoResolve bool       `json:"auto_resolve"`
 	Paused      bool       `json:"paused"`
 	HTTP        *HTTPCheck `json:"http,omitempty"`
+	TLS         *TLSCheck  `json:"tls,omitempty"`
+	Heartbeat   *Heartbeat `json:"heartbeat,omitempty"`
 
 	// What the checks have found, kept by sqm.
 	State       uptime.State  `json:"state"`
@@ -62,6 +66,27 @@ type HTTPCheck struct {
 	MaxLatency time.Duration `json:"max_latency"`
 	// SkipTLSVerify accepts any certificate; TLS is verified by default.
 	SkipTLSVerify bool `json:"skip_tls_verify"`
+}
+
+// TLSCheck is what a TLS monitor expects of a certificate.
+type TLSCheck struct {
+	// WarnDays fails the check when the certificate expires within that
+	// many days (14 when zero).
+	WarnDays int `json:"warn_days"`
+	// ServerName is the name to verify, when it differs from the host.
+	ServerName string `json:"server_name"`
+	// SkipVerify checks expiry only, accepting an untrusted chain.
+	SkipVerify bool `json:"skip_verify"`
+}
+
+// Heartbeat is a job that pings POST /api/v1/heartbeats/{token} every
+// interval; no ping for interval + grace fails the check.
+type Heartbeat struct {
+	Grace time.Duration `json:"grace"`
+	// Token is the secret in the ping URL, made by sqm.
+	Token string `json:"token"`
+	// LastPing is when the job last pinged.
+	LastPing *time.Time `json:"last_ping"`
 }
 
 // Bounds of a monitor's settings.
@@ -116,17 +141,49 @@ func (m *Monitor) Validate() error {
 		if m.HTTP == nil {
 			m.HTTP = &HTTPCheck{}
 		}
-		return m.HTTP.validate()
-	case MonitorTCP:
-		host, port, err := net.SplitHostPort(m.Target)
-		if err != nil || host == "" || port == "" {
-			return FieldError("target", "A TCP monitor's target is host:port.")
+		if err := m.HTTP.validate(); err != nil {
+			return err
 		}
-		if m.HTTP != nil {
-			return FieldError("http", "Only an HTTP monitor has http settings.")
+	case MonitorTCP, MonitorTLS:
+		host, port, err := net.SplitHostPort(m.Target)
+		if err != nil || host == "" || port == "" || len(m.Target) > 1000 {
+			return FieldError("target", "A TCP or TLS monitor's target is host:port.")
+		}
+		if m.Type == MonitorTLS {
+			if m.TLS == nil {
+				m.TLS = &TLSCheck{}
+			}
+			if m.TLS.WarnDays == 0 {
+				m.TLS.WarnDays = 14
+			}
+			if m.TLS.WarnDays < 0 || m.TLS.WarnDays > 3650 {
+				return FieldError("tls.warn_days", "warn_days is between 1 and 3650.")
+			}
+			if len(m.TLS.ServerName) > 253 {
+				return FieldError("tls.server_name", "The server name is at most 253 characters.")
+			}
+		}
+	case MonitorHeartbeat:
+		if m.Target != "" {
+			return FieldError("target", "A heartbeat monitor has no target: the job pings sqm.")
+		}
+		if m.Heartbeat == nil {
+			m.Heartbeat = &Heartbeat{}
+		}
+		if m.Heartbeat.Grace < 0 || m.Heartbeat.Grace > MaxInterval {
+			return FieldError("heartbeat.grace", "The grace period is at most 24h.")
 		}
 	default:
-		return FieldError("type", "Type must be one of http, tcp.")
+		return FieldError("type", "Type must be one of http, tcp, tls, heartbeat.")
+	}
+	if m.Type != MonitorHTTP && m.HTTP != nil {
+		return FieldError("http", "Only an HTTP monitor has http settings.")
+	}
+	if m.Type != MonitorTLS && m.TLS != nil {
+		return FieldError("tls", "Only a TLS monitor has tls settings.")
+	}
+	if m.Type != MonitorHeartbeat && m.Heartbeat != nil {
+		return FieldError("heartbeat", "Only a heartbeat monitor has heartbeat settings.")
 	}
 	return nil
 }

@@ -109,8 +109,10 @@ func (a *App) Start(ctx context.Context) error {
 	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
 	sweeper := &jobs.Sweeper{DB: a.DB, Log: a.cfg.Log, Every: a.cfg.Sweep, Runs: a.Metrics.SweepRuns, Fails: a.Metrics.SweepFails}
-	probes := &probe.Scheduler{Store: a.DB, Checker: probe.NewChecker(), Log: a.cfg.Log, Refresh: a.cfg.ProbeRefresh,
-		Lag: a.Metrics.ProbeLag, Missed: a.Metrics.ProbeMissed, Failed: a.Metrics.ProbeWriteFails}
+	checker := probe.NewChecker()
+	checker.Pings, checker.Now = a.DB, a.DB.Now
+	probes := &probe.Scheduler{Store: a.DB, Checker: checker, Log: a.cfg.Log, Refresh: a.cfg.ProbeRefresh,
+		Lag: a.Metrics.ProbeLag, Missed: a.Metrics.ProbeMissed, Failed: a.Metrics.ProbeWriteFails, Dropped: a.Metrics.ProbeDropped}
 	system := sqm.WithActor(jobCtx, sqm.SystemActor)
 	base := a.cfg.BaseURL
 	if base == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -85,6 +86,45 @@ func TestMonitorEndToEnd(t *testing.T) {
 		}
 		if code, p := c.do("GET", path+"/availability?from=yesterday&to=now", nil); code != 422 || p["field"] != "from" {
 			t.Errorf("a bad period: %d %v", code, p)
+		}
+	})
+}
+
+// A heartbeat monitor goes down when its job stops pinging, and up when it
+// pings again; the ping URL needs no token but its own secret.
+func TestHeartbeatEndToEnd(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		_, c := start(t, dsn)
+		svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "Nightly backup"})
+		m := c.must(201, "POST", "/api/v1/monitors", map[string]any{"service_id": svc["id"], "name": "Backup job", "type": "heartbeat",
+			"interval": "1s", "timeout": "1s", "down_after": 1, "heartbeat": map[string]any{"grace": "500ms"}})
+		hb := m["heartbeat"].(map[string]any)
+		ping := hb["ping_path"].(string)
+		if len(hb["token"].(string)) < 30 || !strings.HasSuffix(ping, hb["token"].(string)) {
+			t.Fatalf("heartbeat settings %v", hb)
+		}
+		path := "/api/v1/monitors/" + m["id"].(string)
+		waitFor := func(state string) {
+			t.Helper()
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				if c.must(200, "GET", path, nil)["state"] == state {
+					return
+				}
+			}
+			t.Fatalf("the heartbeat is not %s within 10 s: %v", state, c.must(200, "GET", path, nil))
+		}
+		waitFor("down") // never pinged
+		anon := &client{t: t, base: c.base}
+		for range 3 {
+			anon.must(200, "POST", ping, nil)
+			time.Sleep(300 * time.Millisecond)
+		}
+		waitFor("up")
+		if code, _ := anon.do("POST", "/api/v1/heartbeats/not-a-token", nil); code != 404 {
+			t.Fatalf("an unknown heartbeat answered %d", code)
+		}
+		if got := c.must(200, "GET", path, nil); !strings.Contains(fmt.Sprint(got["heartbeat"]), "last_ping") {
+			t.Fatalf("no last ping: %v", got)
 		}
 	})
 }

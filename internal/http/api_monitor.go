@@ -12,27 +12,29 @@ import (
 // monitorJSON is a monitor on the wire: durations in whole seconds, the
 // last latency in milliseconds.
 type monitorJSON struct {
-	ID            string       `json:"id"`
-	ServiceID     string       `json:"service_id"`
-	Name          string       `json:"name"`
-	Type          string       `json:"type"`
-	Target        string       `json:"target"`
-	Interval      Duration     `json:"interval"`
-	Timeout       Duration     `json:"timeout"`
-	DownAfter     int          `json:"down_after"`
-	UpAfter       int          `json:"up_after"`
-	Priority      sqm.Priority `json:"priority"`
-	AutoResolve   bool         `json:"auto_resolve"`
-	Paused        bool         `json:"paused"`
-	HTTP          *httpJSON    `json:"http,omitempty"`
-	State         uptime.State `json:"state"`
-	StateSince    *time.Time   `json:"state_since"`
-	LastCheckAt   *time.Time   `json:"last_check_at"`
-	LastError     string       `json:"last_error"`
-	LastLatencyMS int64        `json:"last_latency_ms"`
-	IncidentID    string       `json:"incident_id"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
+	ID            string         `json:"id"`
+	ServiceID     string         `json:"service_id"`
+	Name          string         `json:"name"`
+	Type          string         `json:"type"`
+	Target        string         `json:"target"`
+	Interval      Duration       `json:"interval"`
+	Timeout       Duration       `json:"timeout"`
+	DownAfter     int            `json:"down_after"`
+	UpAfter       int            `json:"up_after"`
+	Priority      sqm.Priority   `json:"priority"`
+	AutoResolve   bool           `json:"auto_resolve"`
+	Paused        bool           `json:"paused"`
+	HTTP          *httpJSON      `json:"http,omitempty"`
+	TLS           *sqm.TLSCheck  `json:"tls,omitempty"`
+	Heartbeat     *heartbeatJSON `json:"heartbeat,omitempty"`
+	State         uptime.State   `json:"state"`
+	StateSince    *time.Time     `json:"state_since"`
+	LastCheckAt   *time.Time     `json:"last_check_at"`
+	LastError     string         `json:"last_error"`
+	LastLatencyMS int64          `json:"last_latency_ms"`
+	IncidentID    string         `json:"incident_id"`
+	CreatedAt     time.Time      `json:"created_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
 }
 
 type httpJSON struct {
@@ -46,12 +48,27 @@ type httpJSON struct {
 	SkipTLSVerify bool              `json:"skip_tls_verify"`
 }
 
+// heartbeatJSON is a heartbeat's settings on the wire, with its ping URL's
+// path.
+type heartbeatJSON struct {
+	Grace    Duration   `json:"grace"`
+	Token    string     `json:"token"`
+	PingPath string     `json:"ping_path"`
+	LastPing *time.Time `json:"last_ping"`
+}
+
 func toMonitorJSON(m sqm.Monitor) monitorJSON {
 	out := monitorJSON{ID: m.ID, ServiceID: m.ServiceID, Name: m.Name, Type: string(m.Type), Target: m.Target,
 		Interval: Duration(m.Interval), Timeout: Duration(m.Timeout), DownAfter: m.DownAfter, UpAfter: m.UpAfter,
 		Priority: m.Priority, AutoResolve: m.AutoResolve, Paused: m.Paused, State: m.State, StateSince: m.StateSince,
 		LastCheckAt: m.LastCheckAt, LastError: m.LastError, LastLatencyMS: m.LastLatency.Milliseconds(),
-		IncidentID: m.IncidentID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		IncidentID: m.IncidentID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, TLS: m.TLS}
+	if h := m.Heartbeat; h != nil {
+		out.Heartbeat = &heartbeatJSON{Grace: Duration(h.Grace), Token: h.Token, LastPing: h.LastPing}
+		if h.Token != "" {
+			out.Heartbeat.PingPath = "/api/v1/heartbeats/" + h.Token
+		}
+	}
 	if h := m.HTTP; h != nil {
 		out.HTTP = &httpJSON{Method: h.Method, Headers: h.Headers, Body: h.Body, ExpectStatus: h.ExpectStatus,
 			BodyContains: h.BodyContains, BodyRegex: h.BodyRegex, MaxLatency: Duration(h.MaxLatency), SkipTLSVerify: h.SkipTLSVerify}
@@ -89,6 +106,10 @@ type monitorInput struct {
 		MaxLatency    json.RawMessage   `json:"max_latency"`
 		SkipTLSVerify bool              `json:"skip_tls_verify"`
 	} `json:"http"`
+	TLS       *sqm.TLSCheck `json:"tls"`
+	Heartbeat *struct {
+		Grace json.RawMessage `json:"grace"`
+	} `json:"heartbeat"`
 }
 
 func (in monitorInput) monitor() (sqm.Monitor, error) {
@@ -105,6 +126,13 @@ func (in monitorInput) monitor() (sqm.Monitor, error) {
 		m.HTTP = &sqm.HTTPCheck{Method: h.Method, Headers: h.Headers, Body: h.Body, ExpectStatus: h.ExpectStatus,
 			BodyContains: h.BodyContains, BodyRegex: h.BodyRegex, SkipTLSVerify: h.SkipTLSVerify}
 		if m.HTTP.MaxLatency, err = durationField("http.max_latency", h.MaxLatency); err != nil {
+			return m, err
+		}
+	}
+	m.TLS = in.TLS
+	if in.Heartbeat != nil {
+		m.Heartbeat = &sqm.Heartbeat{}
+		if m.Heartbeat.Grace, err = durationField("heartbeat.grace", in.Heartbeat.Grace); err != nil {
 			return m, err
 		}
 	}
@@ -186,4 +214,10 @@ func (s *Server) monitorAvailability(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.db.MonitorAvailability(r.Context(), r.PathValue("id"), from, to)
 	s.reply(w, r, http.StatusOK, a, err)
+}
+
+// heartbeat records a job's ping: the token in the path is the authority.
+func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request) {
+	err := s.db.PingHeartbeat(r.Context(), r.PathValue("token"))
+	s.reply(w, r, http.StatusOK, map[string]string{"status": "ok"}, err)
 }

@@ -24,6 +24,7 @@ type Metrics struct {
 	ProbeLag        prometheus.Histogram
 	ProbeMissed     prometheus.Counter
 	ProbeWriteFails prometheus.Counter
+	ProbeDropped    prometheus.Counter
 	// Notification deliveries sent, and attempts that failed.
 	DeliveriesSent   prometheus.Counter
 	DeliveryFailures prometheus.Counter
@@ -49,6 +50,7 @@ func NewMetrics() *Metrics {
 		}),
 		ProbeMissed:      prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_missed_total", Help: "Checks not run: the previous one still running, or the scheduler too far behind."}),
 		ProbeWriteFails:  prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_write_errors_total", Help: "Batches of check results the database refused (kept and retried)."}),
+		ProbeDropped:     prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_probe_results_dropped_total", Help: "Check results given up after the database refused them for too long."}),
 		DeliveriesSent:   prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_notifications_sent_total", Help: "Notification deliveries sent."}),
 		DeliveryFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "sqm_notification_failures_total", Help: "Notification delivery attempts that failed (retried with back-off)."}),
 	}
@@ -58,7 +60,7 @@ func NewMetrics() *Metrics {
 		}
 	}
 	m.registry.MustRegister(m.requests, m.TicketsOpened, m.SLAEvents, m.SweepRuns, m.SweepFails,
-		m.ProbeLag, m.ProbeMissed, m.ProbeWriteFails, m.DeliveriesSent, m.DeliveryFailures,
+		m.ProbeLag, m.ProbeMissed, m.ProbeWriteFails, m.ProbeDropped, m.DeliveriesSent, m.DeliveryFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

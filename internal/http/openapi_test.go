@@ -247,7 +247,9 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 
 	monitor := toMonitorJSON(sqm.Monitor{ID: "1", ServiceID: "2", Name: "m", Type: sqm.MonitorHTTP, Target: "http://h/", Interval: time.Minute,
 		Timeout: time.Second, DownAfter: 3, UpAfter: 1, Priority: sqm.P2, HTTP: &sqm.HTTPCheck{Method: "GET", ExpectStatus: []int{200}},
-		State: uptime.Down, StateSince: &at, LastCheckAt: &later, LastError: "status 503", IncidentID: "3", CreatedAt: at, UpdatedAt: at})
+		State: uptime.Down, StateSince: &at, LastCheckAt: &later, LastError: "status 503", IncidentID: "3", CreatedAt: at, UpdatedAt: at,
+		// Every type's settings at once, so that every key is written.
+		TLS: &sqm.TLSCheck{WarnDays: 14}, Heartbeat: &sqm.Heartbeat{Grace: time.Minute, Token: "t", LastPing: &at}})
 
 	for name, v := range map[string]any{
 		"Alert": sqm.Alert{ID: "1", Source: "alertmanager", Fingerprint: "f", GroupKey: "g", Service: "s", ServiceID: "2", Name: "n",
@@ -260,6 +262,7 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		"Delivery": sqm.Delivery{ID: "1", ChannelID: "2", Event: sqm.NotifySLABreached, TicketID: "3", Status: sqm.DeliveryFailed,
 			Attempts: 10, LastError: "503", NextAt: &at, SentAt: &later, CreatedAt: at},
 		"Monitor":      monitor,
+		"TLSCheck":     sqm.TLSCheck{WarnDays: 14, ServerName: "h", SkipVerify: true},
 		"MonitorPage":  sqm.Page[monitorJSON]{Items: []monitorJSON{monitor}},
 		"Availability": sqm.Availability{From: at, To: later, MonitoredSeconds: 240, DownSeconds: 60, FailureRate: &ratio, Availability: &ratio, Checks: 4, FailedChecks: 1},
 		"Calendar": sqm.Calendar{ID: "1", Name: "c", Timezone: "UTC", Hours: map[string][]string{"mon": {"09:00-17:00"}},

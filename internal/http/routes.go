@@ -56,6 +56,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/monitors/{id}", a(s.updateMonitor))
 	mux.HandleFunc("DELETE /api/v1/monitors/{id}", a(s.deleteMonitor))
 	mux.HandleFunc("GET /api/v1/monitors/{id}/availability", a(s.monitorAvailability))
+	mux.HandleFunc("POST /api/v1/heartbeats/{token}", s.heartbeat)
+	mux.HandleFunc("GET /api/v1/heartbeats/{token}", s.heartbeat)
 
 	mux.HandleFunc("GET /api/v1/alerts", a(s.listAlerts))
 	mux.HandleFunc("POST /api/v1/integrations/alertmanager", a(s.alertmanagerWebhook))

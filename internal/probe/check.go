@@ -29,6 +29,12 @@ const maxBody = 1 << 20
 type Checker struct {
 	verify, insecure *http.Client
 	dialer           net.Dialer
+	// Pings tells when a heartbeat monitor was last pinged (and created).
+	Pings interface {
+		LastPing(ctx context.Context, id string) (last, created time.Time, err error)
+	}
+	// Now is the clock heartbeats are judged by.
+	Now func() time.Time
 
 	mu      sync.Mutex
 	regexps map[string]*regexp.Regexp
@@ -53,10 +59,11 @@ func NewChecker() *Checker {
 			return nil
 		}}
 	}
-	return &Checker{verify: mk(false), insecure: mk(true), regexps: map[string]*regexp.Regexp{}}
+	return &Checker{verify: mk(false), insecure: mk(true), regexps: map[string]*regexp.Regexp{}, Now: time.Now}
 }
 
 // Check runs one check of m, bounded by its timeout, and says how it went.
+// A result without a MonitorID is no result: a heartbeat not yet due.
 func (c *Checker) Check(ctx context.Context, m sqm.Monitor) sqm.CheckResult {
 	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
 	defer cancel()
@@ -67,6 +74,14 @@ func (c *Checker) Check(ctx context.Context, m sqm.Monitor) sqm.CheckResult {
 		err = c.checkHTTP(ctx, m)
 	case sqm.MonitorTCP:
 		err = c.checkTCP(ctx, m)
+	case sqm.MonitorTLS:
+		err = c.checkTLS(ctx, m)
+	case sqm.MonitorHeartbeat:
+		due, herr := c.checkHeartbeat(ctx, m)
+		if !due {
+			return sqm.CheckResult{}
+		}
+		err = herr
 	default:
 		err = fmt.Errorf("monitor type %q cannot be checked", m.Type)
 	}
@@ -83,6 +98,66 @@ func (c *Checker) checkTCP(ctx context.Context, m sqm.Monitor) error {
 		return err
 	}
 	return conn.Close()
+}
+
+// checkTLS connects, verifies the chain unless told not to, and fails when
+// the leaf certificate expires within the warning days.
+func (c *Checker) checkTLS(ctx context.Context, m sqm.Monitor) error {
+	t := m.TLS
+	if t == nil {
+		t = &sqm.TLSCheck{WarnDays: 14}
+	}
+	host, _, _ := net.SplitHostPort(m.Target)
+	name := t.ServerName
+	if name == "" {
+		name = host
+	}
+	d := tls.Dialer{NetDialer: &c.dialer, Config: &tls.Config{ServerName: name, InsecureSkipVerify: t.SkipVerify}} //nolint:gosec // the monitor's owner chose it
+	conn, err := d.DialContext(ctx, "tcp", m.Target)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
+	if len(certs) == 0 {
+		return errors.New("the server sent no certificate")
+	}
+	expires := certs[0].NotAfter
+	left := expires.Sub(c.Now())
+	switch {
+	case left <= 0:
+		return fmt.Errorf("the certificate expired on %s", expires.UTC().Format("2006-01-02"))
+	case left < time.Duration(t.WarnDays)*24*time.Hour:
+		return fmt.Errorf("the certificate expires in %d days, on %s (warning from %d days)", int(left.Hours()/24), expires.UTC().Format("2006-01-02"), t.WarnDays)
+	}
+	return nil
+}
+
+// checkHeartbeat fails when the job has not pinged for interval + grace.
+// Before the first ping is due it has nothing to say.
+func (c *Checker) checkHeartbeat(ctx context.Context, m sqm.Monitor) (due bool, err error) {
+	if c.Pings == nil {
+		return true, errors.New("heartbeats cannot be read")
+	}
+	last, created, err := c.Pings.LastPing(ctx, m.ID)
+	if err != nil {
+		return true, err
+	}
+	grace := time.Duration(0)
+	if m.Heartbeat != nil {
+		grace = m.Heartbeat.Grace
+	}
+	allowed, now := m.Interval+grace, c.Now()
+	if last.IsZero() {
+		if now.Sub(created) < allowed {
+			return false, nil
+		}
+		return true, fmt.Errorf("no ping since the monitor was created, %s ago", now.Sub(created).Round(time.Second))
+	}
+	if silent := now.Sub(last); silent > allowed {
+		return true, fmt.Errorf("no ping for %s (expected every %s, grace %s)", silent.Round(time.Second), m.Interval, grace)
+	}
+	return true, nil
 }
 
 func (c *Checker) checkHTTP(ctx context.Context, m sqm.Monitor) error {

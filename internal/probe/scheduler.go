@@ -42,9 +42,10 @@ type Scheduler struct {
 	Flush      time.Duration // how often results are written (250ms)
 	MaxRunning int           // checks running at once before more are missed (8192)
 
-	Lag    Observer // seconds from a check's due instant to its start
-	Missed Counter  // checks not run: still running, or too far behind
-	Failed Counter  // batches of results the store refused (retried)
+	Lag     Observer // seconds from a check's due instant to its start
+	Missed  Counter  // checks not run: still running, or too far behind
+	Failed  Counter  // batches of results the store refused (retried)
+	Dropped Counter  // results given up when the store refused them for too long
 
 	mu      sync.Mutex
 	pending []sqm.CheckResult
@@ -119,7 +120,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 	entries := map[string]*entry{}
 	var sched schedule
-	load := func() {
+	// The monitors are read in a goroutine of their own and handed over, so
+	// that reading thousands of them never holds up a check that is due.
+	loaded := make(chan []sqm.Monitor, 1)
+	fetch := func() {
 		ms, err := s.Store.ActiveMonitors(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -127,6 +131,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			}
 			return
 		}
+		select {
+		case loaded <- ms:
+		case <-ctx.Done():
+		}
+	}
+	apply := func(ms []sqm.Monitor) {
 		now := time.Now()
 		seen := make(map[string]bool, len(ms))
 		for _, m := range ms {
@@ -152,10 +162,29 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			}
 		}
 	}
-	load()
+	fetch()
+	select {
+	case ms := <-loaded:
+		apply(ms)
+	default: // the store failed; the loader tries again
+	}
+	var loaders sync.WaitGroup
+	defer loaders.Wait()
+	loaders.Add(1)
+	go func() {
+		defer loaders.Done()
+		t := time.NewTicker(refresh)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				fetch()
+			}
+		}
+	}()
 	running := make(chan struct{}, maxRunning)
-	reload := time.NewTicker(refresh)
-	defer reload.Stop()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -167,8 +196,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-reload.C:
-			load()
+		case ms := <-loaded:
+			apply(ms)
 			continue
 		case <-timer.C:
 		}
@@ -205,8 +234,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 					s.Lag.Observe(time.Since(due).Seconds())
 				}
 				r := s.Checker.Check(ctx, m)
-				if ctx.Err() != nil {
-					return // cut short by shutdown: not a result
+				if ctx.Err() != nil || r.MonitorID == "" {
+					return // cut short by shutdown, or nothing to say yet
 				}
 				s.mu.Lock()
 				s.pending = append(s.pending, r)
@@ -215,6 +244,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// maxPending bounds the results held while the store refuses them: about
+// ten minutes of 10,000 monitors at 30 s.
+const maxPending = 200_000
 
 // write hands the pending results to the store; on failure they stay for
 // the next flush, up to a bound.
@@ -232,8 +265,13 @@ func (s *Scheduler) write(ctx context.Context) {
 			s.Log.Error("check_results_write_failed", "results", len(batch), "error", err)
 		}
 		s.mu.Lock()
-		if len(s.pending)+len(batch) <= 200_000 {
+		if len(s.pending)+len(batch) <= maxPending {
 			s.pending = append(batch, s.pending...)
+		} else {
+			s.Log.Error("check_results_dropped", "results", len(batch), "held", len(s.pending))
+			for range batch {
+				s.inc(s.Dropped)
+			}
 		}
 		s.mu.Unlock()
 	}

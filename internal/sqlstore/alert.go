@@ -45,6 +45,11 @@ func (db *DB) IngestAlerts(ctx context.Context, alerts []sqm.Alert, autoResolve 
 		}
 		groups := map[groupRef]*alertGroup{}
 		var order []*alertGroup
+		known, err := tx.knownAlerts(alerts)
+		if err != nil {
+			return err
+		}
+		var repeats []any // alerts firing again while firing: counted in one statement
 		for i := range alerts {
 			a := &alerts[i]
 			sid, ok := services[a.Service]
@@ -66,10 +71,18 @@ func (db *DB) IngestAlerts(ctx context.Context, alerts []sqm.Alert, autoResolve 
 				groups[ref] = g
 				order = append(order, g)
 			}
-			change, err := tx.upsertAlert(g, a)
+			prior, seen := known[alertKey{a.Source, a.Fingerprint}]
+			if seen && prior.status == sqm.AlertFiring && a.Status == sqm.AlertFiring {
+				a.ID = idString(prior.id)
+				repeats = append(repeats, prior.id)
+				in.Deduplicated++
+				continue
+			}
+			change, err := tx.upsertAlert(g, a, prior, seen)
 			if err != nil {
 				return err
 			}
+			known[alertKey{a.Source, a.Fingerprint}] = knownAlert{id: mustID(a.ID), status: a.Status}
 			switch change {
 			case alertFired:
 				in.Fired++
@@ -79,6 +92,16 @@ func (db *DB) IngestAlerts(ctx context.Context, alerts []sqm.Alert, autoResolve 
 			case alertResolved:
 				in.Resolved++
 				g.resolved = append(g.resolved, *a)
+			}
+		}
+		if len(repeats) > 0 {
+			marks := make([]string, len(repeats))
+			for i := range repeats {
+				marks[i] = "$" + strconv.Itoa(i+2)
+			}
+			if _, err := tx.exec(`UPDATE alerts SET received = received + 1, last_seen_at = $1 WHERE id IN (`+strings.Join(marks, ", ")+`)`,
+				append([]any{ms(tx.now)}, repeats...)...); err != nil {
+				return fmt.Errorf("count repeats: %w", err)
 			}
 		}
 		for _, g := range order {
@@ -150,8 +173,52 @@ func (tx *Tx) alertGroup(service int64, source, key string) (*alertGroup, error)
 	return nil, fmt.Errorf("alert group %q: not found after insert", key)
 }
 
-// upsertAlert saves one received alert and says how it changed.
-func (tx *Tx) upsertAlert(g *alertGroup, a *sqm.Alert) (alertChange, error) {
+type alertKey struct{ source, fingerprint string }
+
+type knownAlert struct {
+	id     int64
+	status string
+}
+
+// knownAlerts reads, in one statement, the alerts of a notification that
+// sqm has seen before.
+func (tx *Tx) knownAlerts(alerts []sqm.Alert) (map[alertKey]knownAlert, error) {
+	out := map[alertKey]knownAlert{}
+	if len(alerts) == 0 {
+		return out, nil
+	}
+	w := where{}
+	var keys []string
+	for _, a := range alerts {
+		keys = append(keys, "("+w.arg(a.Source)+", "+w.arg(a.Fingerprint)+")")
+	}
+	rows, err := tx.QueryContext(tx.ctx, `SELECT id, source, fingerprint, status FROM alerts WHERE (source, fingerprint) IN (`+
+		strings.Join(keys, ", ")+`)`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("known alerts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k alertKey
+			v knownAlert
+		)
+		if err := rows.Scan(&v.id, &k.source, &k.fingerprint, &v.status); err != nil {
+			return nil, fmt.Errorf("known alerts: %w", err)
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+func mustID(s string) int64 {
+	id, _ := strconv.ParseInt(s, 10, 64)
+	return id
+}
+
+// upsertAlert saves one received alert, known before or not, and says how
+// it changed.
+func (tx *Tx) upsertAlert(g *alertGroup, a *sqm.Alert, prior knownAlert, seen bool) (alertChange, error) {
 	labels, _ := json.Marshal(nonNil(a.Labels))
 	annotations, _ := json.Marshal(nonNil(a.Annotations))
 	if a.StartsAt.IsZero() {
@@ -165,22 +232,17 @@ func (tx *Tx) upsertAlert(g *alertGroup, a *sqm.Alert) (alertChange, error) {
 			ends.Int64 = ms(*a.EndsAt)
 		}
 	}
-	var (
-		id      int64
-		status  string
-		ticket  sql.NullInt64
-		started int64
-	)
-	err := tx.QueryRowContext(tx.ctx, `SELECT id, status, ticket_id, starts_at FROM alerts WHERE source = $1 AND fingerprint = $2`,
-		a.Source, a.Fingerprint).Scan(&id, &status, &ticket, &started)
-	if errors.Is(err, sql.ErrNoRows) {
+	id, status := prior.id, prior.status
+	var err error
+	if !seen {
 		if a.Status == sqm.AlertResolved {
 			// Resolved before sqm saw it fire: kept for the record.
-			_, err := tx.insert(`INSERT INTO alerts (source, fingerprint, group_id, service_id, name, severity, status, summary, labels,
+			id, err := tx.insert(`INSERT INTO alerts (source, fingerprint, group_id, service_id, name, severity, status, summary, labels,
 				annotations, url, starts_at, ends_at, received, first_seen_at, last_seen_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)`,
 				a.Source, a.Fingerprint, g.id, g.serviceID, a.Name, a.Severity, a.Status, a.Summary, string(labels), string(annotations),
 				a.URL, ms(starts), ends, ms(tx.now))
+			a.ID = idString(id)
 			return alertUnchanged, err
 		}
 		id, err = tx.insert(`INSERT INTO alerts (source, fingerprint, group_id, service_id, name, severity, status, summary, labels,
@@ -193,9 +255,6 @@ func (tx *Tx) upsertAlert(g *alertGroup, a *sqm.Alert) (alertChange, error) {
 		}
 		a.ID = idString(id)
 		return alertFired, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("save alert: %w", err)
 	}
 	a.ID = idString(id)
 	change := alertUnchanged

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,11 +35,15 @@ func (db *DB) CreateMonitor(ctx context.Context, m sqm.Monitor) (sqm.Monitor, er
 		if err != nil {
 			return err
 		}
+		var token sql.NullString
+		if m.Type == sqm.MonitorHeartbeat {
+			token = sql.NullString{String: newHeartbeatToken(), Valid: true}
+		}
 		id, err := tx.insert(`INSERT INTO monitors (service_id, name, type, target, interval_ms, timeout_ms, down_after, up_after,
-			priority, auto_resolve, paused, settings, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+			priority, auto_resolve, paused, settings, heartbeat_token, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
 			sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
-			m.Priority, m.AutoResolve, m.Paused, settings, ms(tx.now))
+			m.Priority, m.AutoResolve, m.Paused, settings, token, ms(tx.now))
 		if err != nil {
 			return fmt.Errorf("create monitor: %w", err)
 		}
@@ -64,8 +70,16 @@ func (db *DB) UpdateMonitor(ctx context.Context, id string, m sqm.Monitor) (sqm.
 	}
 	var out sqm.Monitor
 	err = db.write(ctx, func(tx *Tx) error {
-		if _, err := getMonitor(tx.ctx, tx, mid); err != nil {
+		old, err := getMonitor(tx.ctx, tx, mid)
+		if err != nil {
 			return err
+		}
+		var token sql.NullString
+		if m.Type == sqm.MonitorHeartbeat {
+			token = sql.NullString{String: newHeartbeatToken(), Valid: true}
+			if old.Heartbeat != nil && old.Heartbeat.Token != "" {
+				token.String = old.Heartbeat.Token
+			}
 		}
 		sid, err := tx.existing("service_id", "services", "Service", m.ServiceID)
 		if err != nil {
@@ -77,9 +91,9 @@ func (db *DB) UpdateMonitor(ctx context.Context, id string, m sqm.Monitor) (sqm.
 		}
 		if _, err := tx.exec(`UPDATE monitors SET service_id = $1, name = $2, type = $3, target = $4, interval_ms = $5,
 			timeout_ms = $6, down_after = $7, up_after = $8, priority = $9, auto_resolve = $10, paused = $11, settings = $12,
-			updated_at = $13 WHERE id = $14`,
+			heartbeat_token = $13, updated_at = $14 WHERE id = $15`,
 			sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
-			m.Priority, m.AutoResolve, m.Paused, settings, ms(tx.now), mid); err != nil {
+			m.Priority, m.AutoResolve, m.Paused, settings, token, ms(tx.now), mid); err != nil {
 			return fmt.Errorf("update monitor: %w", err)
 		}
 		if out, err = getMonitor(tx.ctx, tx, mid); err != nil {
@@ -197,7 +211,7 @@ func (db *DB) ActiveMonitors(ctx context.Context) ([]sqm.Monitor, error) {
 
 const monitorColumns = `SELECT id, service_id, name, type, target, interval_ms, timeout_ms, down_after, up_after,
 	priority, auto_resolve, paused, settings, state, state_since, last_check_at, last_error, last_latency_ms, incident_id,
-	created_at, updated_at FROM monitors`
+	heartbeat_token, last_ping_at, created_at, updated_at FROM monitors`
 
 func getMonitor(ctx context.Context, q querier, id int64) (sqm.Monitor, error) {
 	m, _, err := scanMonitor(q.QueryRowContext(ctx, monitorColumns+` WHERE id = $1`, id))
@@ -213,32 +227,96 @@ func scanMonitor(sc scanner) (sqm.Monitor, int64, error) {
 		id, service, iv, to, lat, c int64
 		u                           int64
 		settings                    string
-		since, last, incident       sql.NullInt64
+		since, last, incident, ping sql.NullInt64
+		token                       sql.NullString
 	)
 	err := sc.Scan(&id, &service, &m.Name, &m.Type, &m.Target, &iv, &to, &m.DownAfter, &m.UpAfter,
-		&m.Priority, &m.AutoResolve, &m.Paused, &settings, &m.State, &since, &last, &m.LastError, &lat, &incident, &c, &u)
+		&m.Priority, &m.AutoResolve, &m.Paused, &settings, &m.State, &since, &last, &m.LastError, &lat, &incident, &token, &ping, &c, &u)
 	if err != nil {
 		return m, 0, err
 	}
 	m.ID, m.ServiceID, m.IncidentID = idString(id), idString(service), nullIDString(incident)
 	m.Interval, m.Timeout, m.LastLatency = time.Duration(iv)*time.Millisecond, time.Duration(to)*time.Millisecond, time.Duration(lat)*time.Millisecond
 	m.StateSince, m.LastCheckAt, m.CreatedAt, m.UpdatedAt = fromNullMS(since), fromNullMS(last), fromMS(c), fromMS(u)
-	if m.Type == sqm.MonitorHTTP {
+	var into any
+	switch m.Type {
+	case sqm.MonitorHTTP:
 		m.HTTP = &sqm.HTTPCheck{}
-		if err := json.Unmarshal([]byte(settings), m.HTTP); err != nil {
+		into = m.HTTP
+	case sqm.MonitorTLS:
+		m.TLS = &sqm.TLSCheck{}
+		into = m.TLS
+	case sqm.MonitorHeartbeat:
+		m.Heartbeat = &sqm.Heartbeat{}
+		into = m.Heartbeat
+	}
+	if into != nil {
+		if err := json.Unmarshal([]byte(settings), into); err != nil {
 			return m, 0, fmt.Errorf("monitor %d settings: %w", id, err)
 		}
+	}
+	if m.Heartbeat != nil {
+		m.Heartbeat.Token, m.Heartbeat.LastPing = token.String, fromNullMS(ping)
 	}
 	return m, id, nil
 }
 
 // monitorSettings is the JSON of a monitor's type-specific settings.
 func monitorSettings(m sqm.Monitor) (string, error) {
-	if m.HTTP == nil {
-		return "{}", nil
+	var v any = struct{}{}
+	switch {
+	case m.HTTP != nil:
+		v = m.HTTP
+	case m.TLS != nil:
+		v = m.TLS
+	case m.Heartbeat != nil:
+		v = sqm.Heartbeat{Grace: m.Heartbeat.Grace} // the token and pings have columns
 	}
-	b, err := json.Marshal(m.HTTP)
+	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+// newHeartbeatToken is the unguessable secret of a heartbeat's ping URL.
+func newHeartbeatToken() string {
+	b := make([]byte, 24)
+	rand.Read(b) //nolint:errcheck // crypto/rand never fails on Linux
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// PingHeartbeat records a heartbeat's ping; the token is the authority, so no role
+// is needed. An unknown token names no monitor.
+func (db *DB) PingHeartbeat(ctx context.Context, token string) error {
+	if token == "" || len(token) > 100 {
+		return sqm.Errorf(sqm.ENOTFOUND, "No heartbeat has this URL.")
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE monitors SET last_ping_at = $1 WHERE heartbeat_token = $2`, ms(tx.now), token)
+		if err != nil {
+			return fmt.Errorf("ping: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sqm.Errorf(sqm.ENOTFOUND, "No heartbeat has this URL.")
+		}
+		return nil
+	})
+}
+
+// LastPing is when a heartbeat monitor was last pinged, and when it was
+// created (zero ping: never).
+func (db *DB) LastPing(ctx context.Context, id string) (last, created time.Time, err error) {
+	mid, err := parseID("Monitor", id)
+	if err != nil {
+		return last, created, err
+	}
+	var ping sql.NullInt64
+	var c int64
+	if err := db.ro.QueryRowContext(ctx, `SELECT last_ping_at, created_at FROM monitors WHERE id = $1`, mid).Scan(&ping, &c); err != nil {
+		return last, created, fmt.Errorf("last ping: %w", err)
+	}
+	if ping.Valid {
+		last = fromMS(ping.Int64)
+	}
+	return last, fromMS(c), nil
 }
 
 // Retention of raw check results and hourly rollups; daily rollups stay.
