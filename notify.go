@@ -1,8 +1,10 @@
 package sqm
 
 import (
+	"net/mail"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -15,17 +17,23 @@ const (
 	ChannelWeCom    ChannelType = "wecom"    // 企业微信 group robot
 	ChannelDingTalk ChannelType = "dingtalk" // 钉钉 robot, signed
 	ChannelFeishu   ChannelType = "feishu"   // 飞书 / Lark bot, signed
+	ChannelEmail    ChannelType = "email"    // e-mail through the installation's SMTP server; the URL is mailto:
 )
 
 // ChannelTypes lists the channel types.
-var ChannelTypes = []ChannelType{ChannelWebhook, ChannelSlack, ChannelWeCom, ChannelDingTalk, ChannelFeishu}
+var ChannelTypes = []ChannelType{ChannelWebhook, ChannelSlack, ChannelWeCom, ChannelDingTalk, ChannelFeishu, ChannelEmail}
+
+// MaxMailRecipients is the most recipients an e-mail channel can list.
+const MaxMailRecipients = 50
 
 // Channel is a destination for notifications.
 type Channel struct {
 	ID   string      `json:"id"`
 	Name string      `json:"name"`
 	Type ChannelType `json:"type"`
-	URL  string      `json:"url"`
+	// URL is the endpoint, or for an e-mail channel a mailto: URL listing
+	// the recipients (mailto:ops@example.com,oncall@example.com).
+	URL string `json:"url"`
 	// Secret signs deliveries (webhook, DingTalk, Feishu); it is written,
 	// never read back: HasSecret says whether one is set.
 	Secret    string    `json:"-"`
@@ -42,11 +50,20 @@ func (c *Channel) Validate() error {
 		return err
 	}
 	if !slices.Contains(ChannelTypes, c.Type) {
-		return FieldError("type", "Type must be one of webhook, slack, wecom, dingtalk, feishu.")
+		return FieldError("type", "Type must be one of webhook, slack, wecom, dingtalk, feishu, email.")
 	}
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(c.URL) > 2000 {
-		return FieldError("url", "The URL is an http:// or https:// address.")
+	if c.Type == ChannelEmail {
+		if len(c.URL) > 2000 {
+			return FieldError("url", "The URL is at most 2000 characters.")
+		}
+		if _, err := MailRecipients(c.URL); err != nil {
+			return err
+		}
+	} else {
+		u, err := url.Parse(c.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(c.URL) > 2000 {
+			return FieldError("url", "The URL is an http:// or https:// address.")
+		}
 	}
 	if len(c.Secret) > 500 {
 		return FieldError("secret", "The secret is at most 500 characters.")
@@ -59,6 +76,39 @@ func (c *Channel) Validate() error {
 		return FieldError("lang", "The language is en or zh.")
 	}
 	return nil
+}
+
+// MailRecipients reads the recipients of an e-mail channel's mailto: URL,
+// such as "mailto:ops@example.com,oncall@example.com": between one and
+// MaxMailRecipients addresses separated by commas, percent-encoded or not
+// (RFC 6068); header fields after a "?" are refused. Its error is a
+// FieldError on "url".
+func MailRecipients(mailto string) ([]*mail.Address, error) {
+	const example = "such as mailto:ops@example.com,oncall@example.com"
+	scheme, list, ok := strings.Cut(mailto, ":")
+	if !ok || !strings.EqualFold(scheme, "mailto") {
+		return nil, FieldError("url", "An e-mail channel's URL is mailto: with the recipients, %s.", example)
+	}
+	if strings.Contains(list, "?") {
+		return nil, FieldError("url", "The mailto: URL lists the recipients only, without ?subject= or other fields.")
+	}
+	if unescaped, err := url.PathUnescape(list); err == nil {
+		list = unescaped
+	}
+	if strings.TrimSpace(list) == "" {
+		return nil, FieldError("url", "The mailto: URL lists at least one recipient, %s.", example)
+	}
+	addrs, err := mail.ParseAddressList(list)
+	if err != nil {
+		return nil, FieldError("url", "The mailto: URL lists e-mail addresses separated by commas, %s (%v).", example, err)
+	}
+	switch {
+	case len(addrs) == 0:
+		return nil, FieldError("url", "The mailto: URL lists at least one recipient, %s.", example)
+	case len(addrs) > MaxMailRecipients:
+		return nil, FieldError("url", "The mailto: URL lists at most %d recipients, not %d.", MaxMailRecipients, len(addrs))
+	}
+	return addrs, nil
 }
 
 // Notification events: what a rule can ask to hear of.

@@ -12,6 +12,7 @@ import (
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/app"
 	"github.com/sqmhq/sqm/internal/config"
+	"github.com/sqmhq/sqm/internal/notify"
 	"github.com/sqmhq/sqm/internal/sqlstore"
 )
 
@@ -23,15 +24,32 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", config.Env("SQM_ADDR", "127.0.0.1:8080"), "listen address (SQM_ADDR)")
 	demo := fs.Bool("demo", false, "fill an empty database with a demo organisation")
 	baseURL := fs.String("base-url", config.Env("SQM_BASE_URL", ""), "the console's public address, for links in notifications (SQM_BASE_URL; default http://ADDR)")
+	var mail notify.SMTP
+	fs.StringVar(&mail.Addr, "smtp-addr", config.Env("SQM_SMTP_ADDR", ""), "the SMTP server of e-mail channels, host:port (SQM_SMTP_ADDR; none: e-mail cannot be sent)")
+	fs.StringVar(&mail.Username, "smtp-user", config.Env("SQM_SMTP_USER", ""), "the SMTP user name (SQM_SMTP_USER; empty: no authentication)")
+	// The password's default is not the variable, which -h would print.
+	fs.StringVar(&mail.Password, "smtp-password", "", "the SMTP password (SQM_SMTP_PASSWORD, better than the flag, which other users can see in the process list)")
+	fs.StringVar(&mail.From, "smtp-from", config.Env("SQM_SMTP_FROM", ""), "the sender of e-mail, such as 'sqm <sqm@example.com>' (SQM_SMTP_FROM; required with --smtp-addr)")
+	fs.StringVar(&mail.TLS, "smtp-tls", config.Env("SQM_SMTP_TLS", notify.SMTPStartTLS), "starttls (required STARTTLS, port 587), tls (implicit TLS, port 465) or none (plain, for a local relay, port 25) (SQM_SMTP_TLS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var smtpServer *notify.SMTP
+	if mail.Addr != "" {
+		if mail.Password == "" {
+			mail.Password = config.Env("SQM_SMTP_PASSWORD", "")
+		}
+		if err := mail.Validate(); err != nil {
+			return fmt.Errorf("e-mail: %w", err)
+		}
+		smtpServer = &mail
 	}
 	dsn, err := db.Source()
 	if err != nil {
 		return err
 	}
 	log := newLogger(stderr)
-	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log, BaseURL: *baseURL})
+	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log, BaseURL: *baseURL, SMTP: smtpServer})
 	if err != nil {
 		return err
 	}

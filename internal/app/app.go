@@ -37,6 +37,10 @@ type Config struct {
 	Log          *slog.Logger
 	// Now replaces the clock, for tests.
 	Now func() time.Time
+
+	// SMTP is the mail server of e-mail channels (nil: none, and e-mail
+	// deliveries fail until one is set).
+	SMTP *notify.SMTP
 }
 
 // App is a running sqm.
@@ -118,7 +122,7 @@ func (a *App) Start(ctx context.Context) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	deliveries := &notify.Worker{Store: a.DB, Sender: notify.NewSender(base), Log: a.cfg.Log,
+	deliveries := &notify.Worker{Store: a.DB, Sender: notify.NewSender(base).WithSMTP(a.cfg.SMTP), Log: a.cfg.Log,
 		Sent: a.Metrics.DeliveriesSent, Failed: a.Metrics.DeliveryFailures}
 	a.wg.Add(5)
 	go func() {

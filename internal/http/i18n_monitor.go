@@ -84,6 +84,7 @@ var monitorMessages = map[string][2]string{
 	"notify.type.wecom":           {"WeCom", "企业微信"},
 	"notify.type.dingtalk":        {"DingTalk", "钉钉"},
 	"notify.type.feishu":          {"Feishu / Lark", "飞书"},
+	"notify.type.email":           {"E-mail", "电子邮件"},
 	"notify.event.alert_firing":   {"Alert firing", "告警触发"},
 	"notify.event.alert_resolved": {"Alert resolved", "告警恢复"},
 	"notify.event.sla_warning":    {"SLA warning", "SLA 即将超时"},

@@ -1,7 +1,8 @@
 // Package notify delivers notifications: it turns a notice into each
 // channel's own message (a signed JSON webhook, Slack, WeCom, DingTalk,
-// Feishu), in Chinese or English, and runs the worker that sends the
-// deliveries the store has queued, retrying with back-off.
+// Feishu, e-mail through the installation's SMTP server), in Chinese or
+// English, and runs the worker that sends the deliveries the store has
+// queued, retrying with back-off.
 package notify
 
 import (
@@ -31,6 +32,9 @@ type Sender struct {
 	BaseURL string
 	// Now is the clock of the signatures' timestamps.
 	Now func() time.Time
+	// SMTP is the mail server of e-mail channels (nil: e-mail cannot be
+	// sent).
+	SMTP *SMTP
 }
 
 // NewSender returns a Sender with a 10-second HTTP client.
@@ -44,6 +48,9 @@ func (s *Sender) Send(ctx context.Context, ch sqm.Channel, secret, deliveryID st
 	n.DeliveryID = deliveryID
 	if s.BaseURL != "" && n.TicketID != "" {
 		n.URL = s.BaseURL + "/tickets/" + n.TicketID
+	}
+	if ch.Type == sqm.ChannelEmail {
+		return s.sendEmail(ctx, ch, deliveryID, n)
 	}
 	req, err := s.request(ctx, ch, secret, n)
 	if err != nil {
