@@ -103,6 +103,8 @@ func TestConsoleRoles(t *testing.T) {
 		{"see the alerts", "GET", "/alerts?status=firing", nil, sqm.RoleViewer, 200},
 		{"create a monitor", "POST", "/monitors", url.Values{"name": {"Health ROLE"}, "service_id": {svc["id"].(string)}, "type": {"tcp"},
 			"target": {"127.0.0.1:9"}, "interval": {"1m"}, "timeout": {"5s"}, "down_after": {"3"}, "up_after": {"1"}, "priority": {"P2"}}, sqm.RoleManager, 303},
+		{"create a heartbeat monitor", "POST", "/monitors", url.Values{"name": {"Backup ROLE"}, "service_id": {svc["id"].(string)}, "type": {"heartbeat"},
+			"target": {""}, "interval": {"1h"}, "timeout": {"5s"}, "down_after": {"1"}, "up_after": {"1"}, "priority": {"P3"}, "grace": {"10m"}, "warn_days": {"14"}}, sqm.RoleManager, 303},
 		{"see the notification settings", "GET", "/admin/notifications?status=failed", nil, sqm.RoleManager, 200},
 		{"create a channel", "POST", "/admin/notifications/channels", url.Values{"name": {"hook ROLE"}, "type": {"webhook"},
 			"url": {"http://127.0.0.1:9/hook"}, "lang": {"zh"}}, sqm.RoleManager, 303},

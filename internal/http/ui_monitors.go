@@ -108,6 +108,20 @@ func monitorOf(r *http.Request) (sqm.Monitor, error) {
 		}
 		*n.to = v
 	}
+	switch m.Type {
+	case sqm.MonitorTLS:
+		days, err := strconv.Atoi(strings.TrimSpace(f("warn_days")))
+		if err != nil {
+			return m, sqm.FieldError("tls.warn_days", "Write a whole number of days.")
+		}
+		m.TLS = &sqm.TLSCheck{WarnDays: days}
+	case sqm.MonitorHeartbeat:
+		grace, err := time.ParseDuration(strings.TrimSpace(f("grace")))
+		if err != nil {
+			return m, sqm.FieldError("heartbeat.grace", "Write a duration such as 0s, 5m or 1h.")
+		}
+		m.Heartbeat = &sqm.Heartbeat{Grace: grace}
+	}
 	if m.Type == sqm.MonitorHTTP {
 		m.HTTP = &sqm.HTTPCheck{BodyContains: f("body_contains")}
 		for _, c := range strings.FieldsFunc(f("expect_status"), func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -138,6 +152,7 @@ func (s *Server) createMonitorPage(w http.ResponseWriter, r *http.Request, p *pa
 // monitorPage is one monitor: its state, figures over three periods, its
 // recent checks and outages, and (for managers) its settings.
 type monitorPage struct {
+	PingURL  string // a heartbeat's, as this request reached sqm
 	F        adminForm
 	Form     sqm.Monitor
 	Service  string
@@ -182,6 +197,13 @@ func (s *Server) renderMonitor(w http.ResponseWriter, r *http.Request, p *page, 
 		if svc.ID == d.Form.ServiceID {
 			d.Service = svc.Name
 		}
+	}
+	if h := d.Form.Heartbeat; h != nil && h.Token != "" {
+		scheme := "http"
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+			scheme = "https"
+		}
+		d.PingURL = scheme + "://" + r.Host + "/api/v1/heartbeats/" + h.Token
 	}
 	p.Title, p.Nav, p.Data = d.Form.Name, "monitoring", d
 	s.render(w, status, "monitor", p)
