@@ -32,8 +32,11 @@ type Alert struct {
 	StartsAt    time.Time         `json:"starts_at"`
 	EndsAt      *time.Time        `json:"ends_at"`
 	// Received counts the notifications of this alert, repeats included.
-	Received    int       `json:"received"`
-	TicketID    string    `json:"ticket_id"`
+	Received int    `json:"received"`
+	TicketID string `json:"ticket_id"`
+	// Suppressed says why the alert opened no incident: "maintenance",
+	// "silence:<id>", or "".
+	Suppressed  string    `json:"suppressed"`
 	FirstSeenAt time.Time `json:"first_seen_at"`
 	LastSeenAt  time.Time `json:"last_seen_at"`
 }
@@ -95,6 +98,7 @@ type AlertIntake struct {
 	Fired          int      `json:"fired"`        // alerts that started firing
 	Deduplicated   int      `json:"deduplicated"` // repeats of alerts already firing
 	Resolved       int      `json:"resolved"`     // firing alerts that resolved
+	Suppressed     int      `json:"suppressed"`   // muted by a maintenance window or a silence
 	IncidentsOpen  []string `json:"incidents"`    // the incidents the alerts are attached to
 	OpenedIncident []string `json:"opened"`       // the incidents this notification opened
 }

@@ -128,3 +128,30 @@ func TestHeartbeatEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+func TestMaintenanceAndSilencesAPI(t *testing.T) {
+	_, c := start(t, testdb.SQLite(t))
+	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "payments"})
+	now := time.Now().UTC()
+	w := c.must(201, "POST", "/api/v1/maintenance-windows", map[string]any{"service_id": svc["id"], "title": "Upgrade",
+		"starts_at": now.Add(-time.Minute).Format(time.RFC3339), "ends_at": now.Add(time.Hour).Format(time.RFC3339)})
+	if code, p := c.do("POST", "/api/v1/maintenance-windows", map[string]any{"title": "x", "starts_at": now.Format(time.RFC3339),
+		"ends_at": now.Add(-time.Hour).Format(time.RFC3339)}); code != 422 || p["field"] != "ends_at" {
+		t.Fatalf("a window ending before it starts: %d %v", code, p)
+	}
+	in := c.must(200, "POST", "/api/v1/integrations/webhook", map[string]any{"service": "payments", "name": "Down"})
+	if in["suppressed"] != 1.0 || len(in["opened"].([]any)) != 0 {
+		t.Fatalf("an alert in maintenance: %v", in)
+	}
+	c.must(204, "DELETE", "/api/v1/maintenance-windows/"+w["id"].(string), nil)
+	s := c.must(201, "POST", "/api/v1/silences", map[string]any{"matchers": map[string]string{"alertname": "Noisy"},
+		"ends_at": now.Add(time.Hour).Format(time.RFC3339), "comment": "flapping"})
+	if items := c.must(200, "GET", "/api/v1/silences", nil)["items"].([]any); len(items) != 1 {
+		t.Fatalf("silences %v", items)
+	}
+	if code, p := c.do("POST", "/api/v1/silences", map[string]any{"ends_at": now.Add(time.Hour).Format(time.RFC3339)}); code != 422 || p["field"] != "matchers" {
+		t.Fatalf("a silence of everything: %d %v", code, p)
+	}
+	c.must(204, "DELETE", "/api/v1/silences/"+s["id"].(string), nil)
+	c.must(404, "DELETE", "/api/v1/silences/"+s["id"].(string), nil)
+}

@@ -60,6 +60,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/heartbeats/{token}", s.heartbeat)
 
 	mux.HandleFunc("GET /api/v1/alerts", a(s.listAlerts))
+	mux.HandleFunc("GET /api/v1/maintenance-windows", a(s.listMaintenance))
+	mux.HandleFunc("POST /api/v1/maintenance-windows", a(s.createMaintenance))
+	mux.HandleFunc("DELETE /api/v1/maintenance-windows/{id}", a(s.deleteMaintenance))
+	mux.HandleFunc("GET /api/v1/silences", a(s.listSilences))
+	mux.HandleFunc("POST /api/v1/silences", a(s.createSilence))
+	mux.HandleFunc("DELETE /api/v1/silences/{id}", a(s.expireSilence))
 	mux.HandleFunc("POST /api/v1/integrations/alertmanager", a(s.alertmanagerWebhook))
 	mux.HandleFunc("POST /api/v1/integrations/webhook", a(s.genericWebhook))
 

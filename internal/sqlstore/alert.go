@@ -49,6 +49,7 @@ func (db *DB) IngestAlerts(ctx context.Context, alerts []sqm.Alert, autoResolve 
 		if err != nil {
 			return err
 		}
+		mutes := &alertMutes{}
 		var repeats []any // alerts firing again while firing: counted in one statement
 		for i := range alerts {
 			a := &alerts[i]
@@ -71,18 +72,32 @@ func (db *DB) IngestAlerts(ctx context.Context, alerts []sqm.Alert, autoResolve 
 				groups[ref] = g
 				order = append(order, g)
 			}
+			muted, err := mutes.why(tx, g.serviceID, a)
+			if err != nil {
+				return err
+			}
 			prior, seen := known[alertKey{a.Source, a.Fingerprint}]
-			if seen && prior.status == sqm.AlertFiring && a.Status == sqm.AlertFiring {
+			if seen && prior.status == sqm.AlertFiring && a.Status == sqm.AlertFiring && (prior.suppressed == "" || muted != "") {
 				a.ID = idString(prior.id)
 				repeats = append(repeats, prior.id)
 				in.Deduplicated++
 				continue
 			}
+			if seen && prior.status == sqm.AlertFiring && a.Status == sqm.AlertFiring {
+				prior.status = "" // muted until now: it fires now
+			}
 			change, err := tx.upsertAlert(g, a, prior, seen)
 			if err != nil {
 				return err
 			}
-			known[alertKey{a.Source, a.Fingerprint}] = knownAlert{id: mustID(a.ID), status: a.Status}
+			known[alertKey{a.Source, a.Fingerprint}] = knownAlert{id: mustID(a.ID), status: a.Status, suppressed: muted}
+			if _, err := tx.exec(`UPDATE alerts SET suppressed = $1 WHERE id = $2`, muted, mustID(a.ID)); err != nil {
+				return fmt.Errorf("save alert: %w", err)
+			}
+			if muted != "" {
+				in.Suppressed++
+				continue // kept and counted; no incident, no notification
+			}
 			switch change {
 			case alertFired:
 				in.Fired++
@@ -176,8 +191,48 @@ func (tx *Tx) alertGroup(service int64, source, key string) (*alertGroup, error)
 type alertKey struct{ source, fingerprint string }
 
 type knownAlert struct {
-	id     int64
-	status string
+	id         int64
+	status     string
+	suppressed string
+}
+
+// alertMutes says why an alert is muted: a maintenance window on its
+// service, or a silence; "" when it is not. It reads the silences once per
+// notification.
+type alertMutes struct {
+	silences []sqm.Silence
+	loaded   bool
+	windows  map[int64]bool
+}
+
+func (m *alertMutes) why(tx *Tx, service int64, a *sqm.Alert) (string, error) {
+	if m.windows == nil {
+		m.windows = map[int64]bool{}
+	}
+	in, ok := m.windows[service]
+	if !ok {
+		var err error
+		if in, err = tx.inMaintenance(service, tx.now); err != nil {
+			return "", err
+		}
+		m.windows[service] = in
+	}
+	if in {
+		return "maintenance", nil
+	}
+	if !m.loaded {
+		var err error
+		if m.silences, err = silencesAfter(tx.ctx, tx, ms(tx.now)); err != nil {
+			return "", err
+		}
+		m.loaded = true
+	}
+	for _, s := range m.silences {
+		if s.Mutes(idString(service), a.Labels, tx.now) {
+			return "silence:" + s.ID, nil
+		}
+	}
+	return "", nil
 }
 
 // knownAlerts reads, in one statement, the alerts of a notification that
@@ -192,7 +247,7 @@ func (tx *Tx) knownAlerts(alerts []sqm.Alert) (map[alertKey]knownAlert, error) {
 	for _, a := range alerts {
 		keys = append(keys, "("+w.arg(a.Source)+", "+w.arg(a.Fingerprint)+")")
 	}
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id, source, fingerprint, status FROM alerts WHERE (source, fingerprint) IN (`+
+	rows, err := tx.QueryContext(tx.ctx, `SELECT id, source, fingerprint, status, suppressed FROM alerts WHERE (source, fingerprint) IN (`+
 		strings.Join(keys, ", ")+`)`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("known alerts: %w", err)
@@ -203,7 +258,7 @@ func (tx *Tx) knownAlerts(alerts []sqm.Alert) (map[alertKey]knownAlert, error) {
 			k alertKey
 			v knownAlert
 		)
-		if err := rows.Scan(&v.id, &k.source, &k.fingerprint, &v.status); err != nil {
+		if err := rows.Scan(&v.id, &k.source, &k.fingerprint, &v.status, &v.suppressed); err != nil {
 			return nil, fmt.Errorf("known alerts: %w", err)
 		}
 		out[k] = v
@@ -448,8 +503,8 @@ func (db *DB) ListAlerts(ctx context.Context, serviceID, status, cursor string, 
 		return page, sqm.FieldError("status", "Status must be firing or resolved.")
 	}
 	rows, err := db.ro.QueryContext(ctx, `SELECT a.id, a.source, a.fingerprint, g.group_key, s.name, a.service_id, a.name, a.severity,
-		a.status, a.summary, a.labels, a.annotations, a.url, a.starts_at, a.ends_at, a.received, a.ticket_id, a.first_seen_at, a.last_seen_at
-		FROM alerts a JOIN alert_groups g ON g.id = a.group_id JOIN services s ON s.id = a.service_id`+w.sql()+
+		a.status, a.summary, a.labels, a.annotations, a.url, a.starts_at, a.ends_at, a.received, a.ticket_id, a.first_seen_at, a.last_seen_at,
+		a.suppressed FROM alerts a JOIN alert_groups g ON g.id = a.group_id JOIN services s ON s.id = a.service_id`+w.sql()+
 		` ORDER BY a.id DESC LIMIT `+strconv.Itoa(limit+1), w.args...)
 	if err != nil {
 		return page, fmt.Errorf("list alerts: %w", err)
@@ -464,7 +519,7 @@ func (db *DB) ListAlerts(ctx context.Context, serviceID, status, cursor string, 
 			labels, annotations       string
 		)
 		if err := rows.Scan(&id, &a.Source, &a.Fingerprint, &a.GroupKey, &a.Service, &service, &a.Name, &a.Severity, &a.Status,
-			&a.Summary, &labels, &annotations, &a.URL, &starts, &ends, &a.Received, &ticket, &f, &l); err != nil {
+			&a.Summary, &labels, &annotations, &a.URL, &starts, &ends, &a.Received, &ticket, &f, &l, &a.Suppressed); err != nil {
 			return page, fmt.Errorf("list alerts: %w", err)
 		}
 		json.Unmarshal([]byte(labels), &a.Labels)           //nolint:errcheck // written by IngestAlerts

@@ -495,6 +495,11 @@ func (tx *Tx) recordChecks(id int64, results []sqm.CheckResult) error {
 			}
 		}
 	}
+	if p.tracker.State == uptime.Down {
+		if err := tx.raiseAfterMaintenance(id, &p, last); err != nil {
+			return err
+		}
+	}
 	t := p.tracker
 	_, err = tx.exec(`UPDATE monitors SET state = $1, fails = $2, oks = $3, run_start = $4, state_since = $5,
 		first_check_at = $6, last_check_at = $7, last_error = $8, last_latency_ms = $9, incident_id = $10 WHERE id = $11`,
@@ -514,32 +519,10 @@ func (tx *Tx) transition(id int64, p *probeState, tr uptime.Transition, r sqm.Ch
 		if _, err := tx.exec(`INSERT INTO monitor_outages (monitor_id, started_at) VALUES ($1, $2)`, id, ms(tr.At)); err != nil {
 			return fmt.Errorf("start outage: %w", err)
 		}
-		body := fmt.Sprintf("Monitor %q is down since %s: %s (target %s).", p.name, tr.At.Format(time.RFC3339), r.Error, p.target)
-		open := false
-		if p.incident.Valid {
-			var err error
-			if open, err = tx.ticketOpen(p.incident.Int64); err != nil {
-				return err
-			}
+		if planned, err := tx.inMaintenance(p.serviceID, r.At); err != nil || planned {
+			return err // planned work: the outage is kept, out of availability; nobody is called
 		}
-		if open {
-			if err := tx.systemNote(p.incident.Int64, body); err != nil {
-				return err
-			}
-		} else {
-			t := &ticketRec{Ticket: sqm.Ticket{
-				ServiceID: idString(p.serviceID), Type: sqm.TypeIncident, Priority: p.priority, Status: sqm.StatusNew,
-				Title: truncate(fmt.Sprintf("%s is down", p.name), sqm.MaxName), Description: body, OpenedAt: tx.now,
-			}, serviceID: p.serviceID}
-			if err := tx.openTicket(t, nil); err != nil {
-				return err
-			}
-			p.incident = sql.NullInt64{Int64: t.id, Valid: true}
-		}
-		if _, err := tx.exec(`UPDATE monitor_outages SET ticket_id = $1 WHERE monitor_id = $2 AND ended_at IS NULL`, p.incident, id); err != nil {
-			return err
-		}
-		return tx.notifyMonitor(sqm.NotifyMonitorDown, id, p, tr, r.Error)
+		return tx.raise(id, p, tr, r)
 	case uptime.Up:
 		if tr.From != uptime.Down {
 			return nil
@@ -567,6 +550,55 @@ func (tx *Tx) transition(id int64, p *probeState, tr uptime.Transition, r sqm.Ch
 		return tx.notifyMonitor(sqm.NotifyMonitorUp, id, p, tr, "")
 	}
 	return nil
+}
+
+// raise opens an incident for a monitor's outage, or notes it on the one
+// still open, and notifies.
+func (tx *Tx) raise(id int64, p *probeState, tr uptime.Transition, r sqm.CheckResult) error {
+	body := fmt.Sprintf("Monitor %q is down since %s: %s (target %s).", p.name, tr.At.Format(time.RFC3339), r.Error, p.target)
+	open := false
+	if p.incident.Valid {
+		var err error
+		if open, err = tx.ticketOpen(p.incident.Int64); err != nil {
+			return err
+		}
+	}
+	if open {
+		if err := tx.systemNote(p.incident.Int64, body); err != nil {
+			return err
+		}
+	} else {
+		t := &ticketRec{Ticket: sqm.Ticket{
+			ServiceID: idString(p.serviceID), Type: sqm.TypeIncident, Priority: p.priority, Status: sqm.StatusNew,
+			Title: truncate(fmt.Sprintf("%s is down", p.name), sqm.MaxName), Description: body, OpenedAt: tx.now,
+		}, serviceID: p.serviceID}
+		if err := tx.openTicket(t, nil); err != nil {
+			return err
+		}
+		p.incident = sql.NullInt64{Int64: t.id, Valid: true}
+	}
+	if _, err := tx.exec(`UPDATE monitor_outages SET ticket_id = $1 WHERE monitor_id = $2 AND ended_at IS NULL`, p.incident, id); err != nil {
+		return err
+	}
+	return tx.notifyMonitor(sqm.NotifyMonitorDown, id, p, tr, r.Error)
+}
+
+// raiseAfterMaintenance raises the outage of a monitor that went down during
+// planned work and is still down when the work is over.
+func (tx *Tx) raiseAfterMaintenance(id int64, p *probeState, last sqm.CheckResult) error {
+	var started int64
+	err := tx.QueryRowContext(tx.ctx, `SELECT started_at FROM monitor_outages WHERE monitor_id = $1 AND ended_at IS NULL AND ticket_id IS NULL`,
+		id).Scan(&started)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("outage: %w", err)
+	}
+	if planned, err := tx.inMaintenance(p.serviceID, last.At); err != nil || planned {
+		return err
+	}
+	return tx.raise(id, p, uptime.Transition{From: uptime.Up, To: uptime.Down, At: fromMS(started)}, last)
 }
 
 // notifyMonitor notifies a monitor's change of state, with its incident.
@@ -625,20 +657,23 @@ func (db *DB) MonitorAvailability(ctx context.Context, id string, from, to time.
 func (db *DB) availability(ctx context.Context, w where, from, to time.Time) (sqm.Availability, error) {
 	a := sqm.Availability{From: from, To: to}
 	started := where{conds: append(slices.Clone(w.conds), "first_check_at IS NOT NULL"), args: w.args}
-	rows, err := db.ro.QueryContext(ctx, `SELECT id, first_check_at, last_check_at, paused FROM monitors`+started.sql(), started.args...)
+	rows, err := db.ro.QueryContext(ctx, `SELECT id, service_id, first_check_at, last_check_at, paused FROM monitors`+started.sql(), started.args...)
 	if err != nil {
 		return a, fmt.Errorf("availability: %w", err)
 	}
-	type span struct{ first, end time.Time }
+	type span struct {
+		service    int64
+		first, end time.Time
+	}
 	spans := map[int64]span{}
 	now := db.Now()
 	for rows.Next() {
 		var (
-			id, first int64
-			last      sql.NullInt64
-			paused    bool
+			id, svc, first int64
+			last           sql.NullInt64
+			paused         bool
 		)
-		if err := rows.Scan(&id, &first, &last, &paused); err != nil {
+		if err := rows.Scan(&id, &svc, &first, &last, &paused); err != nil {
 			rows.Close()
 			return a, fmt.Errorf("availability: %w", err)
 		}
@@ -646,7 +681,7 @@ func (db *DB) availability(ctx context.Context, w where, from, to time.Time) (sq
 		if paused && last.Valid {
 			end = fromMS(last.Int64) // monitoring stopped with the last check
 		}
-		spans[id] = span{fromMS(first), end}
+		spans[id] = span{svc, fromMS(first), end}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -683,9 +718,14 @@ func (db *DB) availability(ctx context.Context, w where, from, to time.Time) (sq
 	if err := rows.Err(); err != nil {
 		return a, fmt.Errorf("availability: %w", err)
 	}
+	windows, err := db.maintenanceOf(ctx, from, to)
+	if err != nil {
+		return a, err
+	}
 	figures := make([]uptime.Figures, 0, len(spans))
 	for id, sp := range spans {
-		figures = append(figures, uptime.Measure(from, to, sp.first, sp.end, outages[id], nil))
+		planned := append(slices.Clone(windows[sp.service]), windows[0]...)
+		figures = append(figures, uptime.Measure(from, to, sp.first, sp.end, outages[id], planned))
 	}
 	f := uptime.Combine(figures...)
 	a.MonitoredSeconds, a.DownSeconds = int64(f.Monitored/time.Second), int64(f.Down/time.Second)
