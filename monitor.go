@@ -17,6 +17,7 @@ const (
 	MonitorTCP       MonitorType = "tcp"       // a TCP connection to host:port
 	MonitorTLS       MonitorType = "tls"       // the certificate of host:port, and how soon it expires
 	MonitorHeartbeat MonitorType = "heartbeat" // a job that pings sqm; silence is a failure
+	MonitorKPI       MonitorType = "kpi"       // a PromQL query against Prometheus, compared with a threshold
 )
 
 // Monitor checks a target of a service on a fixed beat. Enough failures in a
@@ -40,6 +41,7 @@ type Monitor struct {
 	HTTP        *HTTPCheck `json:"http,omitempty"`
 	TLS         *TLSCheck  `json:"tls,omitempty"`
 	Heartbeat   *Heartbeat `json:"heartbeat,omitempty"`
+	KPI         *KPICheck  `json:"kpi,omitempty"`
 
 	// What the checks have found, kept by sqm.
 	State       uptime.State  `json:"state"`
@@ -87,6 +89,32 @@ type Heartbeat struct {
 	Token string `json:"token"`
 	// LastPing is when the job last pinged.
 	LastPing *time.Time `json:"last_ping"`
+}
+
+// KPICheck is a key figure of system health read from Prometheus: the
+// check fails when the query returns no sample, or a sample that breaks
+// the condition "value Op Threshold" (error rate < 0.01, p99 latency <
+// 0.5, queue depth <= 1000). The monitor's target is the Prometheus base
+// URL.
+type KPICheck struct {
+	Query     string  `json:"query"`
+	Op        string  `json:"op"` // <, <=, >, >=
+	Threshold float64 `json:"threshold"`
+}
+
+// Holds says whether a value meets the condition.
+func (k KPICheck) Holds(v float64) bool {
+	switch k.Op {
+	case "<":
+		return v < k.Threshold
+	case "<=":
+		return v <= k.Threshold
+	case ">":
+		return v > k.Threshold
+	case ">=":
+		return v >= k.Threshold
+	}
+	return false
 }
 
 // Bounds of a monitor's settings.
@@ -163,6 +191,19 @@ func (m *Monitor) Validate() error {
 				return FieldError("tls.server_name", "The server name is at most 253 characters.")
 			}
 		}
+	case MonitorKPI:
+		u, err := url.Parse(m.Target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(m.Target) > 2000 {
+			return FieldError("target", "A KPI monitor's target is the Prometheus server's http:// or https:// URL.")
+		}
+		if m.KPI == nil || m.KPI.Query == "" || len(m.KPI.Query) > 4000 {
+			return FieldError("kpi.query", "A PromQL query of at most 4,000 characters is required.")
+		}
+		switch m.KPI.Op {
+		case "<", "<=", ">", ">=":
+		default:
+			return FieldError("kpi.op", "The comparison is one of <, <=, >, >=.")
+		}
 	case MonitorHeartbeat:
 		if m.Target != "" {
 			return FieldError("target", "A heartbeat monitor has no target: the job pings sqm.")
@@ -174,13 +215,16 @@ func (m *Monitor) Validate() error {
 			return FieldError("heartbeat.grace", "The grace period is at most 24h.")
 		}
 	default:
-		return FieldError("type", "Type must be one of http, tcp, tls, heartbeat.")
+		return FieldError("type", "Type must be one of http, tcp, tls, heartbeat, kpi.")
 	}
 	if m.Type != MonitorHTTP && m.HTTP != nil {
 		return FieldError("http", "Only an HTTP monitor has http settings.")
 	}
 	if m.Type != MonitorTLS && m.TLS != nil {
 		return FieldError("tls", "Only a TLS monitor has tls settings.")
+	}
+	if m.Type != MonitorKPI && m.KPI != nil {
+		return FieldError("kpi", "Only a KPI monitor has kpi settings.")
 	}
 	if m.Type != MonitorHeartbeat && m.Heartbeat != nil {
 		return FieldError("heartbeat", "Only a heartbeat monitor has heartbeat settings.")

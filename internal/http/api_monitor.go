@@ -27,6 +27,7 @@ type monitorJSON struct {
 	HTTP          *httpJSON      `json:"http,omitempty"`
 	TLS           *sqm.TLSCheck  `json:"tls,omitempty"`
 	Heartbeat     *heartbeatJSON `json:"heartbeat,omitempty"`
+	KPI           *sqm.KPICheck  `json:"kpi,omitempty"`
 	State         uptime.State   `json:"state"`
 	StateSince    *time.Time     `json:"state_since"`
 	LastCheckAt   *time.Time     `json:"last_check_at"`
@@ -62,7 +63,7 @@ func toMonitorJSON(m sqm.Monitor) monitorJSON {
 		Interval: Duration(m.Interval), Timeout: Duration(m.Timeout), DownAfter: m.DownAfter, UpAfter: m.UpAfter,
 		Priority: m.Priority, AutoResolve: m.AutoResolve, Paused: m.Paused, State: m.State, StateSince: m.StateSince,
 		LastCheckAt: m.LastCheckAt, LastError: m.LastError, LastLatencyMS: m.LastLatency.Milliseconds(),
-		IncidentID: m.IncidentID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, TLS: m.TLS}
+		IncidentID: m.IncidentID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, TLS: m.TLS, KPI: m.KPI}
 	if h := m.Heartbeat; h != nil {
 		out.Heartbeat = &heartbeatJSON{Grace: Duration(h.Grace), Token: h.Token, LastPing: h.LastPing}
 		if h.Token != "" {
@@ -107,6 +108,7 @@ type monitorInput struct {
 		SkipTLSVerify bool              `json:"skip_tls_verify"`
 	} `json:"http"`
 	TLS       *sqm.TLSCheck `json:"tls"`
+	KPI       *sqm.KPICheck `json:"kpi"`
 	Heartbeat *struct {
 		Grace json.RawMessage `json:"grace"`
 	} `json:"heartbeat"`
@@ -129,7 +131,7 @@ func (in monitorInput) monitor() (sqm.Monitor, error) {
 			return m, err
 		}
 	}
-	m.TLS = in.TLS
+	m.TLS, m.KPI = in.TLS, in.KPI
 	if in.Heartbeat != nil {
 		m.Heartbeat = &sqm.Heartbeat{}
 		if m.Heartbeat.Grace, err = durationField("heartbeat.grace", in.Heartbeat.Grace); err != nil {

@@ -100,4 +100,8 @@ var monitorMessages = map[string][2]string{
 	"mon.grace":                   {"Grace (heartbeat)", "宽限时间（心跳）"},
 	"mon.ping_url":                {"The job pings, at least every interval:", "任务至少每个周期调用一次："},
 	"mon.last_ping":               {"Last ping", "最近一次上报"},
+	"mon.type.kpi":                {"KPI (a Prometheus query)", "KPI（Prometheus 查询）"},
+	"mon.kpi_query":               {"PromQL query (KPI; the target is the Prometheus URL)", "PromQL 查询（KPI；目标填写 Prometheus 地址）"},
+	"mon.kpi_op":                  {"Must be", "应当"},
+	"mon.kpi_threshold":           {"Threshold", "阈值"},
 }

@@ -251,7 +251,8 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		Timeout: time.Second, DownAfter: 3, UpAfter: 1, Priority: sqm.P2, HTTP: &sqm.HTTPCheck{Method: "GET", ExpectStatus: []int{200}},
 		State: uptime.Down, StateSince: &at, LastCheckAt: &later, LastError: "status 503", IncidentID: "3", CreatedAt: at, UpdatedAt: at,
 		// Every type's settings at once, so that every key is written.
-		TLS: &sqm.TLSCheck{WarnDays: 14}, Heartbeat: &sqm.Heartbeat{Grace: time.Minute, Token: "t", LastPing: &at}})
+		TLS: &sqm.TLSCheck{WarnDays: 14}, Heartbeat: &sqm.Heartbeat{Grace: time.Minute, Token: "t", LastPing: &at},
+		KPI: &sqm.KPICheck{Query: "up", Op: ">=", Threshold: 1}})
 
 	for name, v := range map[string]any{
 		"Alert": sqm.Alert{ID: "1", Source: "alertmanager", Fingerprint: "f", GroupKey: "g", Service: "s", ServiceID: "2", Name: "n",

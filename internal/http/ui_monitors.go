@@ -115,6 +115,12 @@ func monitorOf(r *http.Request) (sqm.Monitor, error) {
 			return m, sqm.FieldError("tls.warn_days", "Write a whole number of days.")
 		}
 		m.TLS = &sqm.TLSCheck{WarnDays: days}
+	case sqm.MonitorKPI:
+		threshold, err := strconv.ParseFloat(strings.TrimSpace(f("kpi_threshold")), 64)
+		if err != nil {
+			return m, sqm.FieldError("kpi.threshold", "Write a number, such as 0.01.")
+		}
+		m.KPI = &sqm.KPICheck{Query: strings.TrimSpace(f("kpi_query")), Op: f("kpi_op"), Threshold: threshold}
 	case sqm.MonitorHeartbeat:
 		grace, err := time.ParseDuration(strings.TrimSpace(f("grace")))
 		if err != nil {

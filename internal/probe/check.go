@@ -7,13 +7,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -76,6 +79,8 @@ func (c *Checker) Check(ctx context.Context, m sqm.Monitor) sqm.CheckResult {
 		err = c.checkTCP(ctx, m)
 	case sqm.MonitorTLS:
 		err = c.checkTLS(ctx, m)
+	case sqm.MonitorKPI:
+		err = c.checkKPI(ctx, m)
 	case sqm.MonitorHeartbeat:
 		due, herr := c.checkHeartbeat(ctx, m)
 		if !due {
@@ -131,6 +136,93 @@ func (c *Checker) checkTLS(ctx context.Context, m sqm.Monitor) error {
 		return fmt.Errorf("the certificate expires in %d days, on %s (warning from %d days)", int(left.Hours()/24), expires.UTC().Format("2006-01-02"), t.WarnDays)
 	}
 	return nil
+}
+
+// checkKPI runs an instant PromQL query (Prometheus's HTTP API,
+// /api/v1/query) and fails on no sample, or on any sample that breaks the
+// condition.
+func (c *Checker) checkKPI(ctx context.Context, m sqm.Monitor) error {
+	k := m.KPI
+	if k == nil {
+		return errors.New("the monitor has no query")
+	}
+	u, err := url.Parse(strings.TrimRight(m.Target, "/") + "/api/v1/query")
+	if err != nil {
+		return err
+	}
+	u.RawQuery = url.Values{"query": {k.Query}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.verify.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+		Data   struct {
+			ResultType string          `json:"resultType"`
+			Result     json.RawMessage `json:"result"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxBody)).Decode(&r); err != nil {
+		return fmt.Errorf("Prometheus answered %s, not its API: %w", resp.Status, err)
+	}
+	if r.Status != "success" {
+		return fmt.Errorf("Prometheus refused the query: %s", r.Error)
+	}
+	type sample struct {
+		Metric map[string]string `json:"metric"`
+		Value  [2]any            `json:"value"`
+	}
+	var samples []sample
+	switch r.Data.ResultType {
+	case "vector":
+		if err := json.Unmarshal(r.Data.Result, &samples); err != nil {
+			return err
+		}
+	case "scalar":
+		var v [2]any
+		if err := json.Unmarshal(r.Data.Result, &v); err != nil {
+			return err
+		}
+		samples = []sample{{Value: v}}
+	default:
+		return fmt.Errorf("the query returns a %s; a KPI check needs an instant vector or a scalar", r.Data.ResultType)
+	}
+	if len(samples) == 0 {
+		return fmt.Errorf("the query returned no data: %s", k.Query)
+	}
+	for _, s := range samples {
+		text, _ := s.Value[1].(string)
+		v, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return fmt.Errorf("a sample is not a number: %q", text)
+		}
+		if !k.Holds(v) {
+			return fmt.Errorf("%s = %g, expected %s %g%s", k.Query, v, k.Op, k.Threshold, labelsOf(s.Metric))
+		}
+	}
+	return nil
+}
+
+func labelsOf(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Quote(m[k])
+	}
+	return " {" + strings.Join(parts, ", ") + "}"
 }
 
 // checkHeartbeat fails when the job has not pinged for interval + grace.

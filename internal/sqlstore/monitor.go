@@ -249,6 +249,9 @@ func scanMonitor(sc scanner) (sqm.Monitor, int64, error) {
 	case sqm.MonitorHeartbeat:
 		m.Heartbeat = &sqm.Heartbeat{}
 		into = m.Heartbeat
+	case sqm.MonitorKPI:
+		m.KPI = &sqm.KPICheck{}
+		into = m.KPI
 	}
 	if into != nil {
 		if err := json.Unmarshal([]byte(settings), into); err != nil {
@@ -271,6 +274,8 @@ func monitorSettings(m sqm.Monitor) (string, error) {
 		v = m.TLS
 	case m.Heartbeat != nil:
 		v = sqm.Heartbeat{Grace: m.Heartbeat.Grace} // the token and pings have columns
+	case m.KPI != nil:
+		v = m.KPI
 	}
 	b, err := json.Marshal(v)
 	return string(b), err

@@ -182,6 +182,11 @@ func TestMonitorValidation(t *testing.T) {
 			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorHTTP, Target: "http://h/", HTTP: &sqm.HTTPCheck{BodyRegex: "("}}, "http.body_regex"},
 			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorHTTP, Target: "http://h/", HTTP: &sqm.HTTPCheck{ExpectStatus: []int{99}}}, "http.expect_status"},
 			{sqm.Monitor{ServiceID: "999", Name: "x", Type: sqm.MonitorTCP, Target: "h:1"}, "service_id"},
+			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorKPI, Target: "http://prom:9090"}, "kpi.query"},
+			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorKPI, Target: "http://prom:9090", KPI: &sqm.KPICheck{Query: "up", Op: "=="}}, "kpi.op"},
+			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorHeartbeat, Target: "h:1"}, "target"},
+			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorTLS, Target: "h:443", TLS: &sqm.TLSCheck{WarnDays: -1}}, "tls.warn_days"},
+			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorTCP, Target: "h:1", KPI: &sqm.KPICheck{Query: "up", Op: "<"}}, "kpi"},
 		} {
 			_, err := e.db.CreateMonitor(e.ctx, c.m)
 			wantCode(t, err, sqm.EINVALID, c.field)
