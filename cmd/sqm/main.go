@@ -22,6 +22,7 @@ Usage:
   sqm token create --user NAME [--name LABEL] [--data DIR | --db DSN]
   sqm import [-f FILE] [--data DIR | --db DSN]   import {"tickets":[...]} from a file or stdin, all or nothing
   sqm sweep [--data DIR | --db DSN]      write due SLA warning and breach events once
+  sqm apply [-f FILE] [--data DIR | --db DSN]    make the monitors match a YAML file (idempotent, all or nothing)
 
 Environment: SQM_ADDR, SQM_DATA, SQM_DB, SQM_LOG_LEVEL (debug, info, warn, error).
 `
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importTickets(ctx, rest, stdin, stdout, stderr)
 	case "sweep":
 		return sweep(ctx, rest, stdout, stderr)
+	case "apply":
+		return applyConfig(ctx, rest, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

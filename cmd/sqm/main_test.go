@@ -105,3 +105,29 @@ func TestUserPasswd(t *testing.T) {
 		t.Fatalf("sign in with the new password: %v", err)
 	}
 }
+
+func TestApplyCommand(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runCLI(t, "migrate", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlstore.Open(context.Background(), sqlstore.DSN(dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateService(sqm.WithActor(context.Background(), sqm.SystemActor), sqm.Service{Name: "Payments API"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cfg := "monitors:\n  - service: Payments API\n    name: Health\n    type: http\n    target: https://shop.example.com/health\n    interval: 30s\n"
+	out, err := runWith(t, cfg, "apply", "-f", "-", "--data", dir)
+	if err != nil || !strings.Contains(out, "created\tPayments API/Health") || !strings.Contains(out, "1 created, 0 updated, 0 unchanged") {
+		t.Fatalf("first apply: %q %v", out, err)
+	}
+	if out, err = runWith(t, cfg, "apply", "-f", "-", "--data", dir); err != nil || !strings.Contains(out, "0 created, 0 updated, 1 unchanged") {
+		t.Fatalf("second apply: %q %v", out, err)
+	}
+	if _, err := runWith(t, strings.Replace(cfg, "interval", "intervall", 1), "apply", "--data", dir); err == nil || !strings.Contains(err.Error(), "line 6") {
+		t.Fatalf("an unknown key: %v", err)
+	}
+}

@@ -31,28 +31,35 @@ func (db *DB) CreateMonitor(ctx context.Context, m sqm.Monitor) (sqm.Monitor, er
 		if err != nil {
 			return err
 		}
-		settings, err := monitorSettings(m)
-		if err != nil {
-			return err
-		}
-		var token sql.NullString
-		if m.Type == sqm.MonitorHeartbeat {
-			token = sql.NullString{String: newHeartbeatToken(), Valid: true}
-		}
-		id, err := tx.insert(`INSERT INTO monitors (service_id, name, type, target, interval_ms, timeout_ms, down_after, up_after,
-			priority, auto_resolve, paused, settings, heartbeat_token, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
-			sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
-			m.Priority, m.AutoResolve, m.Paused, settings, token, ms(tx.now))
-		if err != nil {
-			return fmt.Errorf("create monitor: %w", err)
-		}
-		if out, err = getMonitor(tx.ctx, tx, id); err != nil {
-			return err
-		}
-		return tx.audit("monitor.create", "monitor", id, out)
+		out, err = tx.createMonitor(sid, m)
+		return err
 	})
 	return out, err
+}
+
+// createMonitor inserts a validated monitor of service sid and audits it.
+func (tx *Tx) createMonitor(sid int64, m sqm.Monitor) (sqm.Monitor, error) {
+	settings, err := monitorSettings(m)
+	if err != nil {
+		return m, err
+	}
+	var token sql.NullString
+	if m.Type == sqm.MonitorHeartbeat {
+		token = sql.NullString{String: newHeartbeatToken(), Valid: true}
+	}
+	id, err := tx.insert(`INSERT INTO monitors (service_id, name, type, target, interval_ms, timeout_ms, down_after, up_after,
+		priority, auto_resolve, paused, settings, heartbeat_token, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+		sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
+		m.Priority, m.AutoResolve, m.Paused, settings, token, ms(tx.now))
+	if err != nil {
+		return m, fmt.Errorf("create monitor: %w", err)
+	}
+	out, err := getMonitor(tx.ctx, tx, id)
+	if err != nil {
+		return out, err
+	}
+	return out, tx.audit("monitor.create", "monitor", id, out)
 }
 
 // UpdateMonitor replaces a monitor's settings; what its checks found stays.
@@ -74,34 +81,124 @@ func (db *DB) UpdateMonitor(ctx context.Context, id string, m sqm.Monitor) (sqm.
 		if err != nil {
 			return err
 		}
-		var token sql.NullString
-		if m.Type == sqm.MonitorHeartbeat {
-			token = sql.NullString{String: newHeartbeatToken(), Valid: true}
-			if old.Heartbeat != nil && old.Heartbeat.Token != "" {
-				token.String = old.Heartbeat.Token
-			}
-		}
 		sid, err := tx.existing("service_id", "services", "Service", m.ServiceID)
 		if err != nil {
 			return err
 		}
-		settings, err := monitorSettings(m)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`UPDATE monitors SET service_id = $1, name = $2, type = $3, target = $4, interval_ms = $5,
-			timeout_ms = $6, down_after = $7, up_after = $8, priority = $9, auto_resolve = $10, paused = $11, settings = $12,
-			heartbeat_token = $13, updated_at = $14 WHERE id = $15`,
-			sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
-			m.Priority, m.AutoResolve, m.Paused, settings, token, ms(tx.now), mid); err != nil {
-			return fmt.Errorf("update monitor: %w", err)
-		}
-		if out, err = getMonitor(tx.ctx, tx, mid); err != nil {
-			return err
-		}
-		return tx.audit("monitor.update", "monitor", mid, out)
+		out, err = tx.updateMonitor(mid, sid, m, old)
+		return err
 	})
 	return out, err
+}
+
+// updateMonitor replaces the settings of monitor mid (old) with the
+// validated m of service sid and audits it; a heartbeat keeps its token.
+func (tx *Tx) updateMonitor(mid, sid int64, m, old sqm.Monitor) (sqm.Monitor, error) {
+	var token sql.NullString
+	if m.Type == sqm.MonitorHeartbeat {
+		token = sql.NullString{String: newHeartbeatToken(), Valid: true}
+		if old.Heartbeat != nil && old.Heartbeat.Token != "" {
+			token.String = old.Heartbeat.Token
+		}
+	}
+	settings, err := monitorSettings(m)
+	if err != nil {
+		return m, err
+	}
+	if _, err := tx.exec(`UPDATE monitors SET service_id = $1, name = $2, type = $3, target = $4, interval_ms = $5,
+		timeout_ms = $6, down_after = $7, up_after = $8, priority = $9, auto_resolve = $10, paused = $11, settings = $12,
+		heartbeat_token = $13, updated_at = $14 WHERE id = $15`,
+		sid, m.Name, m.Type, m.Target, m.Interval.Milliseconds(), m.Timeout.Milliseconds(), m.DownAfter, m.UpAfter,
+		m.Priority, m.AutoResolve, m.Paused, settings, token, ms(tx.now), mid); err != nil {
+		return m, fmt.Errorf("update monitor: %w", err)
+	}
+	out, err := getMonitor(tx.ctx, tx, mid)
+	if err != nil {
+		return out, err
+	}
+	return out, tx.audit("monitor.update", "monitor", mid, out)
+}
+
+// MonitorSpec is a monitor as configuration names it: by its service's
+// name, for sqm apply.
+type MonitorSpec struct {
+	Service string
+	sqm.Monitor
+}
+
+// ApplyResult is what applying a configuration changed.
+type ApplyResult struct {
+	Created, Updated, Unchanged []string // "service/monitor"
+}
+
+// ApplyMonitors makes the monitors match the specs, matched by service
+// name and monitor name: it creates those missing and updates those that
+// differ, in one transaction; a spec that fails refuses them all.
+// Monitors absent from the specs are left alone. Managers and admins.
+func (db *DB) ApplyMonitors(ctx context.Context, specs []MonitorSpec) (ApplyResult, error) {
+	var res ApplyResult
+	if err := sqm.Require(ctx, sqm.RoleManager); err != nil {
+		return res, err
+	}
+	seen := map[string]bool{}
+	for i := range specs {
+		field := fmt.Sprintf("monitors[%d]", i)
+		key := specs[i].Service + "/" + specs[i].Name
+		if seen[key] {
+			return res, sqm.FieldError(field+".name", "Monitor %q of %q appears twice.", specs[i].Name, specs[i].Service)
+		}
+		seen[key] = true
+		specs[i].ServiceID = "0" // named by Service; resolved below
+		if err := specs[i].Validate(); err != nil {
+			return res, &sqm.Error{Code: sqm.ErrorCode(err), Field: field + "." + sqm.ErrorField(err), Message: sqm.ErrorMessage(err)}
+		}
+	}
+	err := db.write(ctx, func(tx *Tx) error {
+		res = ApplyResult{}
+		for i, sp := range specs {
+			key := sp.Service + "/" + sp.Name
+			sid, err := tx.serviceByName(sp.Service, fmt.Sprintf("monitors[%d].service", i))
+			if err != nil {
+				return err
+			}
+			sp.ServiceID = idString(sid)
+			var mid int64
+			err = tx.QueryRowContext(tx.ctx, `SELECT id FROM monitors WHERE service_id = $1 AND name = $2`, sid, sp.Name).Scan(&mid)
+			if errors.Is(err, sql.ErrNoRows) {
+				if _, err := tx.createMonitor(sid, sp.Monitor); err != nil {
+					return err
+				}
+				res.Created = append(res.Created, key)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("apply: %w", err)
+			}
+			old, err := getMonitor(tx.ctx, tx, mid)
+			if err != nil {
+				return err
+			}
+			if sameSettings(old, sp.Monitor) {
+				res.Unchanged = append(res.Unchanged, key)
+				continue
+			}
+			if _, err := tx.updateMonitor(mid, sid, sp.Monitor, old); err != nil {
+				return err
+			}
+			res.Updated = append(res.Updated, key)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// sameSettings says whether a stored monitor already has a spec's settings.
+func sameSettings(old, m sqm.Monitor) bool {
+	a, _ := monitorSettings(old)
+	b, _ := monitorSettings(m)
+	return old.Type == m.Type && old.Target == m.Target && old.Interval == m.Interval && old.Timeout == m.Timeout &&
+		old.DownAfter == m.DownAfter && old.UpAfter == m.UpAfter && old.Priority == m.Priority &&
+		old.AutoResolve == m.AutoResolve && old.Paused == m.Paused && a == b
 }
 
 // DeleteMonitor removes a monitor with its results and outages; an incident

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/internal/sqlstore"
 	"github.com/sqmhq/sqm/internal/testdb"
 	"github.com/sqmhq/sqm/uptime"
 )
@@ -223,5 +224,42 @@ func TestExpireChecks(t *testing.T) {
 		if err != nil || a.Checks != 240 || a.FailedChecks != 48 {
 			t.Fatalf("after expiry: %+v, %v; want 240 checks, 48 failed", a, err)
 		}
+	})
+}
+
+func TestApplyMonitorsIsIdempotent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		e.service(t, "Payments", "")
+		spec := func(name, target string) sqlstore.MonitorSpec {
+			return sqlstore.MonitorSpec{Service: "Payments", Monitor: sqm.Monitor{Name: name, Type: sqm.MonitorTCP, Target: target, Interval: time.Minute}}
+		}
+		res, err := e.db.ApplyMonitors(e.ctx, []sqlstore.MonitorSpec{spec("db", "db:5432"), spec("cache", "cache:6379")})
+		if err != nil || len(res.Created) != 2 {
+			t.Fatalf("first apply: %+v %v", res, err)
+		}
+		res, err = e.db.ApplyMonitors(e.ctx, []sqlstore.MonitorSpec{spec("db", "db:5432"), spec("cache", "cache:6379")})
+		if err != nil || len(res.Unchanged) != 2 || len(res.Created)+len(res.Updated) != 0 {
+			t.Fatalf("the same again: %+v %v", res, err)
+		}
+		audits := count(t, e, "audit_log")
+		res, err = e.db.ApplyMonitors(e.ctx, []sqlstore.MonitorSpec{spec("db", "db2:5432"), spec("cache", "cache:6379")})
+		if err != nil || len(res.Updated) != 1 || res.Updated[0] != "Payments/db" {
+			t.Fatalf("a changed target: %+v %v", res, err)
+		}
+		if count(t, e, "audit_log") != audits+1 {
+			t.Fatal("an update is audited once; unchanged monitors are not")
+		}
+		// A spec naming an unknown service refuses the whole file.
+		n := count(t, e, "monitors")
+		_, err = e.db.ApplyMonitors(e.ctx, []sqlstore.MonitorSpec{spec("new", "new:1"), {Service: "Nowhere", Monitor: sqm.Monitor{Name: "x", Type: sqm.MonitorTCP, Target: "h:1"}}})
+		wantCode(t, err, sqm.EINVALID, "monitors[1].service")
+		if count(t, e, "monitors") != n {
+			t.Fatal("a refused apply created monitors")
+		}
+		_, err = e.db.ApplyMonitors(e.ctx, []sqlstore.MonitorSpec{spec("db", "nope")})
+		wantCode(t, err, sqm.EINVALID, "monitors[0].target")
+		_, err = e.db.ApplyMonitors(e.ctx, []sqlstore.MonitorSpec{spec("db", "a:1"), spec("db", "b:1")})
+		wantCode(t, err, sqm.EINVALID, "monitors[1].name")
 	})
 }
