@@ -103,6 +103,40 @@ type Scorecard struct {
 	Resolution    ClockFigures `json:"resolution"`
 	// Availability is over the monitors of the selected services, as
 	// DESIGN.md defines it (a ticket type does not narrow it).
-	Availability Availability   `json:"availability"`
-	Targets      []TargetFigure `json:"targets"`
+	Availability Availability `json:"availability"`
+	// Incidents are the period's incident tickets: how fast they were
+	// acknowledged and resolved, in wall-clock time.
+	Incidents IncidentFigures `json:"incidents"`
+	// Alerts are the alerts first seen in the period, with the noisiest
+	// of those seen in it.
+	Alerts  AlertFigures   `json:"alerts"`
+	Targets []TargetFigure `json:"targets"`
+}
+
+// IncidentFigures are the mean times of the incidents opened in a period:
+// MTTA from opening to the first acknowledgement (an ack, a public reply or
+// a resolve: the first-response clock's met instant), MTTR from opening to
+// resolution; nil when none was acknowledged or resolved.
+type IncidentFigures struct {
+	Opened       int    `json:"opened"`
+	Acknowledged int    `json:"acknowledged"`
+	Resolved     int    `json:"resolved"`
+	MTTASeconds  *int64 `json:"mtta_seconds"`
+	MTTRSeconds  *int64 `json:"mttr_seconds"`
+}
+
+// AlertFigures count alerts: those first seen in the period, their
+// notifications, and the noisiest alerts seen in it.
+type AlertFigures struct {
+	Alerts        int          `json:"alerts"`
+	Notifications int          `json:"notifications"`
+	Noisiest      []NoisyAlert `json:"noisiest"`
+}
+
+// NoisyAlert is an alert by the notifications received of it.
+type NoisyAlert struct {
+	Name      string `json:"name"`
+	Service   string `json:"service"`
+	ServiceID string `json:"service_id"`
+	Received  int    `json:"received"`
 }

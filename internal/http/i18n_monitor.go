@@ -104,4 +104,12 @@ var monitorMessages = map[string][2]string{
 	"mon.kpi_query":               {"PromQL query (KPI; the target is the Prometheus URL)", "PromQL 查询（KPI；目标填写 Prometheus 地址）"},
 	"mon.kpi_op":                  {"Must be", "应当"},
 	"mon.kpi_threshold":           {"Threshold", "阈值"},
+	"sc.incidents":                {"Incidents", "事件"},
+	"sc.incidents.opened":         {"Opened", "新建"},
+	"sc.incidents.acked":          {"acknowledged", "已确认"},
+	"sc.incidents.resolved":       {"resolved", "已解决"},
+	"sc.alerts":                   {"Alerts", "告警"},
+	"sc.alerts.new":               {"alerts first seen", "条新告警"},
+	"sc.alerts.notifications":     {"notifications received", "次告警通知"},
+	"sc.alerts.noisiest":          {"The noisiest", "最频繁的告警"},
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/testdb"
@@ -53,7 +54,8 @@ func TestAlertsOpenOneIncidentPerGroup(t *testing.T) {
 		}
 
 		// Resolving two leaves the incident open; the last one, with
-		// auto-resolve, resolves it.
+		// auto-resolve, resolves it, half an hour after it opened.
+		e.clock.Add(30 * time.Minute)
 		in = ingest(true, alert("Payments", "HighLatency", "warning", "resolved"), alert("Payments", "ErrorRate", "critical", "resolved"))
 		if in.Resolved != 2 || e.get(t, inc.ID).Status.Done() {
 			t.Fatalf("two of three resolved: %+v, status %s", in, e.get(t, inc.ID).Status)
@@ -83,6 +85,17 @@ func TestAlertsOpenOneIncidentPerGroup(t *testing.T) {
 		_, err = e.db.IngestAlerts(e.as(sqm.RoleViewer), []sqm.Alert{alert("Payments", "X", "info", "firing")}, false)
 		wantCode(t, err, sqm.EFORBIDDEN, "")
 
+		// The scorecard counts the alerts, names the noisiest, and times the
+		// incidents: the first resolved by its alerts, acknowledged by that.
+		sc, err := e.db.Scorecard(e.ctx, sqm.ScorecardQuery{From: start.Add(-time.Hour), To: start.Add(time.Hour), ServiceID: svc.ID, Summary: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Alerts.Alerts != 3 || sc.Alerts.Noisiest[0].Name != "ErrorRate" || sc.Alerts.Noisiest[0].Received != 4 ||
+			sc.Incidents.Opened != 2 || sc.Incidents.Resolved != 1 || sc.Incidents.MTTRSeconds == nil || *sc.Incidents.MTTRSeconds != 1800 ||
+			*sc.Incidents.MTTASeconds != 1800 {
+			t.Fatalf("scorecard alerts %+v, incidents %+v", sc.Alerts, sc.Incidents)
+		}
 		page, err := e.db.ListAlerts(e.ctx, svc.ID, sqm.AlertFiring, "", 10)
 		if err != nil || len(page.Items) != 1 || page.Items[0].Name != "ErrorRate" || page.Items[0].Received != 4 {
 			t.Fatalf("firing alerts: %+v, %v", page.Items, err)

@@ -57,6 +57,12 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 	if sc.Availability, err = db.availability(ctx, monitors, q.From, q.To); err != nil {
 		return sc, err
 	}
+	if sc.Incidents, err = db.incidentFigures(ctx, w, ms(q.From), ms(q.To)); err != nil {
+		return sc, err
+	}
+	if sc.Alerts, err = db.alertFigures(ctx, monitors, ms(q.From), ms(q.To)); err != nil {
+		return sc, err
+	}
 	if q.Summary {
 		fr, res, err := db.summary(ctx, ms(q.From), ms(q.To), w, now)
 		if err != nil {
@@ -218,4 +224,66 @@ func (t *tally) figures() sqm.ClockFigures {
 	}
 	f.Distribution = distribution(kpi.Histogram(t.stopped, ms))
 	return f
+}
+
+// incidentFigures measures the incidents opened in [from, to) that pass the
+// ticket filters w.
+func (db *DB) incidentFigures(ctx context.Context, filters where, from, to int64) (sqm.IncidentFigures, error) {
+	var f sqm.IncidentFigures
+	w := where{conds: slices.Clone(filters.conds), args: slices.Clone(filters.args)}
+	w.add("opened_at >= ?", from)
+	w.add("opened_at < ?", to)
+	w.add("type = ?", sqm.TypeIncident)
+	var mtta, mttr sql.NullFloat64
+	err := db.ro.QueryRowContext(ctx, `SELECT count(*), count(fr_met_at), count(res_met_at),
+		AVG(fr_met_at - opened_at), AVG(res_met_at - opened_at) FROM tickets`+w.sql(), w.args...).
+		Scan(&f.Opened, &f.Acknowledged, &f.Resolved, &mtta, &mttr)
+	if err != nil {
+		return f, fmt.Errorf("incident figures: %w", err)
+	}
+	secs := func(v sql.NullFloat64) *int64 {
+		if !v.Valid {
+			return nil
+		}
+		s := int64(v.Float64 / 1000)
+		return &s
+	}
+	f.MTTASeconds, f.MTTRSeconds = secs(mtta), secs(mttr)
+	return f, nil
+}
+
+// alertFigures counts the alerts of the selected services (w over the
+// monitors' service_id column, which alerts share): first seen in
+// [from, to), and the five noisiest of those seen in it.
+func (db *DB) alertFigures(ctx context.Context, services where, from, to int64) (sqm.AlertFigures, error) {
+	f := sqm.AlertFigures{Noisiest: []sqm.NoisyAlert{}}
+	w := where{conds: slices.Clone(services.conds), args: slices.Clone(services.args)}
+	w.add("first_seen_at >= ?", from)
+	w.add("first_seen_at < ?", to)
+	if err := db.ro.QueryRowContext(ctx, `SELECT count(*), COALESCE(SUM(received), 0) FROM alerts`+w.sql(), w.args...).
+		Scan(&f.Alerts, &f.Notifications); err != nil {
+		return f, fmt.Errorf("alert figures: %w", err)
+	}
+	n := where{conds: slices.Clone(services.conds), args: slices.Clone(services.args)}
+	for i, c := range n.conds {
+		n.conds[i] = "a." + c
+	}
+	n.add("a.last_seen_at >= ?", from)
+	n.add("a.first_seen_at < ?", to)
+	rows, err := db.ro.QueryContext(ctx, `SELECT a.name, s.name, a.service_id, a.received FROM alerts a JOIN services s ON s.id = a.service_id`+
+		n.sql()+` ORDER BY a.received DESC, a.id LIMIT 5`, n.args...)
+	if err != nil {
+		return f, fmt.Errorf("alert figures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a sqm.NoisyAlert
+		var sid int64
+		if err := rows.Scan(&a.Name, &a.Service, &sid, &a.Received); err != nil {
+			return f, fmt.Errorf("alert figures: %w", err)
+		}
+		a.ServiceID = idString(sid)
+		f.Noisiest = append(f.Noisiest, a)
+	}
+	return f, rows.Err()
 }
