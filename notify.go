@@ -124,6 +124,8 @@ const (
 // NotifyEvents lists the notification events.
 var NotifyEvents = []string{NotifyAlertFiring, NotifyAlertResolved, NotifySLAWarning, NotifySLABreached, NotifyMonitorDown, NotifyMonitorUp}
 
+// Escalations are not routed by rules: a policy names its channels.
+
 // NotificationRule routes events to a channel: of one service or all, of
 // some priorities or all.
 type NotificationRule struct {
@@ -207,4 +209,10 @@ type Notice struct {
 	Monitor    string     `json:"monitor,omitempty"`
 	Detail     string     `json:"detail,omitempty"`
 	URL        string     `json:"url,omitempty"`
+	// Level is the escalation level that calls, for an escalation.
+	Level int `json:"level,omitempty"`
+	// AckURL acknowledges the ticket with no sign-in; AckToken is its
+	// secret, held until the sender makes the URL.
+	AckURL   string `json:"ack_url,omitempty"`
+	AckToken string `json:"ack_token,omitempty"`
 }

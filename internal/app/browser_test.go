@@ -195,6 +195,30 @@ func TestConsoleInBrowser(t *testing.T) {
 		shot(t, ctx, "admin-notifications")
 	})
 
+	t.Run("the public status page shows 90 days of bars, at 1280 and at 360 px", func(t *testing.T) {
+		portal, mobile := adminNamed(t, c, "/api/v1/services", "Customer Portal"), adminNamed(t, c, "/api/v1/services", "Mobile App")
+		history(t, a, c, portal["id"].(string), "Portal health", 75, map[int]time.Duration{40: 3 * time.Hour, 25: time.Minute, 12: 5 * time.Minute})
+		history(t, a, c, mobile["id"].(string), "App API", 60, nil)
+		c.must(201, "POST", "/api/v1/status-pages", map[string]any{"slug": "acme", "title": "Acme Shop status",
+			"description": "Live state of the shop, its payments and its apps.", "service_ids": []any{portal["id"], svc["id"], mobile["id"]}})
+		do(t, ctx, chromedp.Navigate(c.base+"/status/acme"), chromedp.WaitVisible(`svg.sp-bars rect`))
+		bars := run(t, ctx, chromedp.Evaluate[[]int](`[...document.querySelectorAll("svg.sp-bars")].map(s => s.querySelectorAll("rect").length)`))
+		drawn := run(t, ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("svg.sp-bars rect.ok")].filter(r => r.getBoundingClientRect().width > 2).length`))
+		nav := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("a[href='/tickets'], form[action='/logout']").length`))
+		if len(bars) != 3 || bars[0] != 90 || bars[2] != 90 || drawn < 60 || nav != 0 {
+			t.Fatalf("bars per service %v, %d green bars drawn, %d console links", bars, drawn, nav)
+		}
+		shot(t, ctx, "status")
+		do(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(c.base+"/status/acme?lang=zh"), chromedp.WaitVisible(`svg.sp-bars`))
+		wide := run(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		barWidth := run(t, ctx, chromedp.Evaluate[float64](`document.querySelector("svg.sp-bars").getBoundingClientRect().width`))
+		shot(t, ctx, "status-360")
+		do(t, ctx, chromedp.EmulateViewport(1280, 900))
+		if wide || barWidth < 280 {
+			t.Fatalf("at 360 px the status page scrolls sideways (%v) or its chart is %.0f px wide", wide, barWidth)
+		}
+	})
+
 	t.Run("choosing Chinese shows Chinese labels", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(c.base+"/account"), chromedp.WaitVisible(`#lang`),
 			chromedp.SetValue(`#lang`, "zh"), chromedp.Submit(`#lang`), chromedp.WaitVisible(`.notice`),

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,4 +85,56 @@ func TestNotificationReachesWebhook(t *testing.T) {
 			t.Fatalf("sent deliveries %v", list)
 		}
 	})
+}
+
+// An incident under an escalation policy calls its first level with an
+// acknowledgement link; following it (GET shows, POST acknowledges, no
+// sign-in) acknowledges the incident and stops the escalation.
+func TestEscalationAndAckLink(t *testing.T) {
+	_, c := start(t, testdb.SQLite(t))
+	got := make(chan map[string]any, 10)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v map[string]any
+		json.NewDecoder(r.Body).Decode(&v)
+		got <- v
+	}))
+	defer hook.Close()
+	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "payments"})
+	ch := c.must(201, "POST", "/api/v1/channels", map[string]any{"name": "on-call", "type": "webhook", "url": hook.URL})
+	c.must(201, "POST", "/api/v1/escalation-policies", map[string]any{"name": "Payments", "service_ids": []any{svc["id"]},
+		"levels": []any{map[string]any{"after": "0s", "channel_ids": []any{ch["id"]}}, map[string]any{"after": "1h", "channel_ids": []any{ch["id"]}}}})
+	if code, p := c.do("POST", "/api/v1/escalation-policies", map[string]any{"name": "x", "levels": []any{map[string]any{"after": "soon", "channel_ids": []any{ch["id"]}}}}); code != 422 || p["field"] != "levels[0].after" {
+		t.Fatalf("a bad delay: %d %v", code, p)
+	}
+	inc := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident", "priority": "P1", "title": "Checkout down"})
+	var n map[string]any
+	select {
+	case n = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no escalation within 10 s")
+	}
+	ack, _ := n["ack_url"].(string)
+	if n["event"] != "escalation" || n["level"] != 1.0 || n["ticket_id"] != inc["id"] || !strings.Contains(ack, "/ack/") || n["ack_token"] != nil {
+		t.Fatalf("the escalation: %v", n)
+	}
+	anon := &client{t: t, base: ""}
+	if code, page := anon.do("GET", ack, nil); code != 200 || len(page) != 0 {
+		t.Fatalf("the link's page: %d", code)
+	}
+	if acked := c.must(200, "GET", "/api/v1/tickets/"+inc["id"].(string), nil)["sla"].(map[string]any)["first_response"].(map[string]any)["met_at"]; acked != nil {
+		t.Fatal("opening the link acknowledged the incident")
+	}
+	resp, err := http.Post(ack, "application/x-www-form-urlencoded", nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("acknowledging: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if acked := c.must(200, "GET", "/api/v1/tickets/"+inc["id"].(string), nil)["sla"].(map[string]any)["first_response"].(map[string]any)["met_at"]; acked == nil {
+		t.Fatal("the link did not acknowledge the incident")
+	}
+	bad, _ := http.Get(ack + "x")
+	if bad.StatusCode != 404 {
+		t.Fatalf("a forged link answered %d", bad.StatusCode)
+	}
+	bad.Body.Close()
 }

@@ -112,4 +112,11 @@ var monitorMessages = map[string][2]string{
 	"sc.alerts.new":               {"alerts first seen", "条新告警"},
 	"sc.alerts.notifications":     {"notifications received", "次告警通知"},
 	"sc.alerts.noisiest":          {"The noisiest", "最频繁的告警"},
+	"ack.title":                   {"Acknowledge the incident", "确认事件"},
+	"ack.opened":                  {"Opened", "创建于"},
+	"ack.explain":                 {"Acknowledging tells the others you are on it and stops the escalation.", "确认即告知他人你正在处理，并停止升级通知。"},
+	"ack.button":                  {"Acknowledge", "确认"},
+	"ack.done":                    {"Acknowledged. The escalation has stopped.", "已确认，升级通知已停止。"},
+	"ack.open_ticket":             {"Open the ticket (sign-in needed)", "打开工单（需登录）"},
+	"ack.invalid":                 {"This acknowledgement link is not valid.", "此确认链接无效。"},
 }

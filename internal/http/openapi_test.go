@@ -202,7 +202,9 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 		{"SLAPolicyInput", jsonFields(reflect.TypeFor[policyInput]())},
 		{"ServiceInput", jsonFields(reflect.TypeFor[serviceInput]())},
 		{"MonitorInput", jsonFields(reflect.TypeFor[monitorInput]())},
+		{"StatusPageInput", jsonFields(reflect.TypeFor[statusPageInput]())},
 		{"WebhookAlert", jsonFields(reflect.TypeFor[webhookAlert]())},
+		{"EscalationPolicyInput", jsonFields(reflect.TypeFor[escalationInput]())},
 		{"MaintenanceWindowInput", jsonFields(reflect.TypeFor[maintenanceInput]())},
 		{"SilenceInput", jsonFields(reflect.TypeFor[silenceInput]())},
 		{"ChannelInput", jsonFields(reflect.TypeFor[channelInput]())},
@@ -297,6 +299,17 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		"GoalList":   sqm.Page[sqm.Goal]{Items: sqm.DefaultGoals()},
 		"AuditEntry": sqm.AuditEntry{ID: "1", At: at, ActorID: "2", Actor: "admin", Action: "ticket.create", ObjectType: "ticket", ObjectID: "3", Detail: map[string]any{"k": 1}},
 		"Problem":    problem{Type: "https://sqm.dev/problems/invalid", Title: "Unprocessable Entity", Status: 422, Detail: "d", Field: "name"},
+		"StatusView": sqm.StatusView{Page: sqm.StatusPage{ID: "1", Slug: "acme", Title: "t", ServiceIDs: []string{"2"}, CreatedAt: at, UpdatedAt: at},
+			Updated: later, Services: []sqm.ServiceStatus{{ID: "2", Name: "s", State: sqm.ServiceUp, Days: slices.Repeat([]sqm.DayBar{{Date: "2026-10-08"}}, sqm.StatusDays)}},
+			Incidents:   []sqm.PublicIncident{{ID: "3", ServiceID: "2", Title: "t", Priority: sqm.P1, Status: sqm.StatusNew, OpenedAt: at}},
+			Maintenance: []sqm.MaintenanceView{{ID: "4", ServiceID: "2", Title: "m", StartsAt: at, EndsAt: later}}},
+		"StatusPage":     sqm.StatusPage{ID: "1", Slug: "acme", Title: "t", Description: "d", ServiceIDs: []string{"2"}, CreatedAt: at, UpdatedAt: at},
+		"StatusPagePage": sqm.Page[sqm.StatusPage]{Items: []sqm.StatusPage{{ID: "1", Slug: "acme", Title: "t", ServiceIDs: []string{}, CreatedAt: at, UpdatedAt: at}}},
+		"ServiceStatus": sqm.ServiceStatus{ID: "2", Name: "s", State: sqm.ServiceDown, Availability: &ratio,
+			Days: slices.Repeat([]sqm.DayBar{{Date: "2026-10-08", Availability: &ratio}, {Date: "2026-10-09"}}, sqm.StatusDays/2)},
+		"DayBar":          sqm.DayBar{Date: "2026-10-08", Availability: &ratio},
+		"PublicIncident":  sqm.PublicIncident{ID: "3", ServiceID: "2", Title: "t", Priority: sqm.P1, Status: sqm.StatusInProgress, OpenedAt: at},
+		"MaintenanceView": sqm.MaintenanceView{ID: "4", ServiceID: "", Title: "m", StartsAt: at, EndsAt: later},
 	} {
 		b, err := json.Marshal(v)
 		if err != nil {

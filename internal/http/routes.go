@@ -59,7 +59,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/heartbeats/{token}", s.heartbeat)
 	mux.HandleFunc("GET /api/v1/heartbeats/{token}", s.heartbeat)
 
+	mux.HandleFunc("GET /api/v1/status-pages", a(s.listStatusPages))
+	mux.HandleFunc("POST /api/v1/status-pages", a(s.createStatusPage))
+	mux.HandleFunc("GET /api/v1/status-pages/{id}", a(s.showStatusPage))
+	mux.HandleFunc("PUT /api/v1/status-pages/{id}", a(s.updateStatusPage))
+	mux.HandleFunc("DELETE /api/v1/status-pages/{id}", a(s.deleteStatusPage))
+	mux.HandleFunc("GET /api/v1/status/{slug}", s.publicStatus)
+
 	mux.HandleFunc("GET /api/v1/alerts", a(s.listAlerts))
+	mux.HandleFunc("GET /api/v1/escalation-policies", a(s.listEscalationPolicies))
+	mux.HandleFunc("POST /api/v1/escalation-policies", a(s.createEscalationPolicy))
+	mux.HandleFunc("DELETE /api/v1/escalation-policies/{id}", a(s.deleteEscalationPolicy))
 	mux.HandleFunc("GET /api/v1/maintenance-windows", a(s.listMaintenance))
 	mux.HandleFunc("POST /api/v1/maintenance-windows", a(s.createMaintenance))
 	mux.HandleFunc("DELETE /api/v1/maintenance-windows/{id}", a(s.deleteMaintenance))
@@ -89,6 +99,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	c := s.console
 	mux.HandleFunc("GET /static/", s.serveStatic)
 	mux.HandleFunc("GET /login", s.showLogin)
+	mux.HandleFunc("GET /ack/{token}", s.showAck)
+	mux.HandleFunc("POST /ack/{token}", s.postAck)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", c(sqm.RoleViewer, s.logout))
 	mux.HandleFunc("GET /{$}", c(sqm.RoleViewer, s.showDashboard))
@@ -102,6 +114,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /account", c(sqm.RoleViewer, s.showAccount))
 	mux.HandleFunc("POST /account", c(sqm.RoleViewer, s.saveAccount))
 	s.monitorRoutes(mux)
+	s.statusRoutes(mux)
 	s.adminRoutes(mux)
 }
 

@@ -72,6 +72,7 @@ func (s *Server) adminIndex(w http.ResponseWriter, r *http.Request, p *page) {
 	}{
 		{"services", sqm.RoleManager}, {"calendars", sqm.RoleManager}, {"policies", sqm.RoleManager},
 		{"teams", sqm.RoleManager}, {"goals", sqm.RoleManager}, {"notifications", sqm.RoleManager},
+		{"status-pages", sqm.RoleManager},
 		{"users", sqm.RoleAdmin}, {"tokens", sqm.RoleAdmin}, {"audit", sqm.RoleAdmin},
 	} {
 		if p.User.Role.AtLeast(sec.role) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/sqlstore"
 )
 
@@ -59,10 +60,27 @@ func (s *Sweeper) RunOnce(ctx context.Context) int {
 			s.Log.Debug("sla_sweep", "tickets", n, "duration", time.Since(start))
 		}
 		if n < sqlstore.SweepBatch {
+			s.escalate(ctx)
 			return total
 		}
 	}
 	return total
+}
+
+// escalate calls the due escalation levels, a batch at a time.
+func (s *Sweeper) escalate(ctx context.Context) {
+	for ctx.Err() == nil {
+		n, err := s.DB.Escalate(sqm.WithActor(ctx, sqm.SystemActor))
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Log.Error("escalation_failed", "error", err)
+			}
+			return
+		}
+		if n < sqlstore.EscalateBatch {
+			return
+		}
+	}
 }
 
 // Every runs fn now and then at each tick of every, until ctx ends.

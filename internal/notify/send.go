@@ -49,6 +49,10 @@ func (s *Sender) Send(ctx context.Context, ch sqm.Channel, secret, deliveryID st
 	if s.BaseURL != "" && n.TicketID != "" {
 		n.URL = s.BaseURL + "/tickets/" + n.TicketID
 	}
+	if s.BaseURL != "" && n.AckToken != "" {
+		n.AckURL = s.BaseURL + "/ack/" + n.AckToken
+	}
+	n.AckToken = "" // the URL carries it; the token alone is not sent
 	if ch.Type == sqm.ChannelEmail {
 		return s.sendEmail(ctx, ch, deliveryID, n)
 	}

@@ -20,6 +20,9 @@ var messages = map[string][2]string{
 	"clock.resolution":      {"resolution", "解决"},
 	"due":                   {"due", "截止"},
 	"open":                  {"Open", "查看"},
+	"ack":                   {"Acknowledge", "确认"},
+	sqm.NotifyEscalation:    {"Escalation", "升级通知"},
+	"level":                 {"level", "级别"},
 }
 
 func msg(lang, key string) string {
@@ -53,6 +56,8 @@ func Text(lang string, n sqm.Notice) string {
 		if n.Detail != "" {
 			b.WriteString(" — " + n.Detail)
 		}
+	case n.Event == sqm.NotifyEscalation:
+		fmt.Fprintf(&b, "%s %d, %s", msg(lang, "level"), n.Level, n.Status)
 	case n.Clock != "":
 		b.WriteString(msg(lang, "clock."+string(n.Clock)))
 		if n.DueAt != nil {
@@ -66,6 +71,9 @@ func Text(lang string, n sqm.Notice) string {
 	fmt.Fprintf(&b, "\n#%s %s · %s", n.TicketID, n.Title, n.Service)
 	if n.URL != "" {
 		fmt.Fprintf(&b, "\n%s%s%s", msg(lang, "open"), sep, n.URL)
+	}
+	if n.AckURL != "" {
+		fmt.Fprintf(&b, "\n%s%s%s", msg(lang, "ack"), sep, n.AckURL)
 	}
 	return b.String()
 }

@@ -212,8 +212,27 @@ func (tx *Tx) notify(key string, n sqm.Notice) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
+	return tx.deliver(key, n, channels)
+}
+
+// deliver writes one delivery of the notice for each channel, at most one
+// per key and channel. An unacknowledged incident's notice carries its
+// acknowledgement link.
+func (tx *Tx) deliver(key string, n sqm.Notice, channels []string) error {
 	if len(channels) == 0 {
 		return nil
+	}
+	if tid, err := strconv.ParseInt(n.TicketID, 10, 64); err == nil && n.AckToken == "" {
+		var incident, acked bool
+		if err := tx.QueryRowContext(tx.ctx, `SELECT type = 'incident', fr_met_at IS NOT NULL FROM tickets WHERE id = $1`, tid).
+			Scan(&incident, &acked); err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
+		if incident && !acked {
+			if n.AckToken, err = tx.ackToken(tid); err != nil {
+				return err
+			}
+		}
 	}
 	if n.Service == "" {
 		if err := tx.QueryRowContext(tx.ctx, `SELECT name FROM services WHERE id = $1`, n.ServiceID).Scan(&n.Service); err != nil {

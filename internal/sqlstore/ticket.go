@@ -79,6 +79,9 @@ func (tx *Tx) openTicket(t *ticketRec, more []sqm.NewEvent) error {
 	if err := tx.rollup(t, contribution(t.clocks)); err != nil {
 		return err
 	}
+	if err := tx.startEscalation(t); err != nil {
+		return err
+	}
 	t.Events = make([]sqm.Event, 0, len(events)+len(owed))
 	for _, list := range [][]sqm.Event{events, owed} {
 		for i := range list {

@@ -1,0 +1,4 @@
+package sqlstore
+
+// HasTable exposes hasTable to the tests of the status page.
+var HasTable = (*DB).hasTable
