@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/sqmhq/sqm/uptime"
@@ -18,6 +20,7 @@ const (
 	MonitorTLS       MonitorType = "tls"       // the certificate of host:port, and how soon it expires
 	MonitorHeartbeat MonitorType = "heartbeat" // a job that pings sqm; silence is a failure
 	MonitorKPI       MonitorType = "kpi"       // a PromQL query against Prometheus, compared with a threshold
+	MonitorDNS       MonitorType = "dns"       // a DNS lookup and the answer it must hold
 )
 
 // Monitor checks a target of a service on a fixed beat. Enough failures in a
@@ -42,6 +45,7 @@ type Monitor struct {
 	TLS         *TLSCheck  `json:"tls,omitempty"`
 	Heartbeat   *Heartbeat `json:"heartbeat,omitempty"`
 	KPI         *KPICheck  `json:"kpi,omitempty"`
+	DNS         *DNSCheck  `json:"dns,omitempty"`
 
 	// What the checks have found, kept by sqm.
 	State       uptime.State  `json:"state"`
@@ -116,6 +120,18 @@ func (k KPICheck) Holds(v float64) bool {
 	}
 	return false
 }
+
+// DNSCheck is what a DNS monitor asks of its target (a host name): records
+// of a type, one of which must contain Expect when it is set. Resolver
+// (host:port) asks a given server instead of the system's.
+type DNSCheck struct {
+	RecordType string `json:"record_type"` // A, AAAA, CNAME, MX, TXT, NS
+	Expect     string `json:"expect"`
+	Resolver   string `json:"resolver"`
+}
+
+// DNSRecordTypes are the record types a DNS monitor can ask for.
+var DNSRecordTypes = []string{"A", "AAAA", "CNAME", "MX", "TXT", "NS"}
 
 // Bounds of a monitor's settings.
 const (
@@ -204,6 +220,27 @@ func (m *Monitor) Validate() error {
 		default:
 			return FieldError("kpi.op", "The comparison is one of <, <=, >, >=.")
 		}
+	case MonitorDNS:
+		if m.Target == "" || len(m.Target) > 253 || strings.ContainsAny(m.Target, " /:") {
+			return FieldError("target", "A DNS monitor's target is a host name, such as shop.example.com.")
+		}
+		if m.DNS == nil {
+			m.DNS = &DNSCheck{}
+		}
+		if m.DNS.RecordType == "" {
+			m.DNS.RecordType = "A"
+		}
+		if !slices.Contains(DNSRecordTypes, m.DNS.RecordType) {
+			return FieldError("dns.record_type", "The record type is one of A, AAAA, CNAME, MX, TXT, NS.")
+		}
+		if m.DNS.Resolver != "" {
+			if _, _, err := net.SplitHostPort(m.DNS.Resolver); err != nil {
+				return FieldError("dns.resolver", "The resolver is host:port, such as 1.1.1.1:53.")
+			}
+		}
+		if len(m.DNS.Expect) > 1000 {
+			return FieldError("dns.expect", "At most 1,000 characters.")
+		}
 	case MonitorHeartbeat:
 		if m.Target != "" {
 			return FieldError("target", "A heartbeat monitor has no target: the job pings sqm.")
@@ -215,13 +252,16 @@ func (m *Monitor) Validate() error {
 			return FieldError("heartbeat.grace", "The grace period is at most 24h.")
 		}
 	default:
-		return FieldError("type", "Type must be one of http, tcp, tls, heartbeat, kpi.")
+		return FieldError("type", "Type must be one of http, tcp, tls, dns, heartbeat, kpi.")
 	}
 	if m.Type != MonitorHTTP && m.HTTP != nil {
 		return FieldError("http", "Only an HTTP monitor has http settings.")
 	}
 	if m.Type != MonitorTLS && m.TLS != nil {
 		return FieldError("tls", "Only a TLS monitor has tls settings.")
+	}
+	if m.Type != MonitorDNS && m.DNS != nil {
+		return FieldError("dns", "Only a DNS monitor has dns settings.")
 	}
 	if m.Type != MonitorKPI && m.KPI != nil {
 		return FieldError("kpi", "Only a KPI monitor has kpi settings.")

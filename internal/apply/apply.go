@@ -54,6 +54,11 @@ type monitor struct {
 	Heartbeat *struct {
 		Grace string `yaml:"grace"`
 	} `yaml:"heartbeat"`
+	DNS *struct {
+		RecordType string `yaml:"record_type"`
+		Expect     string `yaml:"expect"`
+		Resolver   string `yaml:"resolver"`
+	} `yaml:"dns"`
 	KPI *struct {
 		Query     string  `yaml:"query"`
 		Op        string  `yaml:"op"`
@@ -107,6 +112,9 @@ func Parse(r io.Reader) ([]sqlstore.MonitorSpec, error) {
 		}
 		if t := m.TLS; t != nil {
 			sp.TLS = &sqm.TLSCheck{WarnDays: t.WarnDays, ServerName: t.ServerName, SkipVerify: t.SkipVerify}
+		}
+		if d := m.DNS; d != nil {
+			sp.DNS = &sqm.DNSCheck{RecordType: d.RecordType, Expect: d.Expect, Resolver: d.Resolver}
 		}
 		if k := m.KPI; k != nil {
 			sp.KPI = &sqm.KPICheck{Query: k.Query, Op: k.Op, Threshold: k.Threshold}

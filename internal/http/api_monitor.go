@@ -28,6 +28,7 @@ type monitorJSON struct {
 	TLS           *sqm.TLSCheck  `json:"tls,omitempty"`
 	Heartbeat     *heartbeatJSON `json:"heartbeat,omitempty"`
 	KPI           *sqm.KPICheck  `json:"kpi,omitempty"`
+	DNS           *sqm.DNSCheck  `json:"dns,omitempty"`
 	State         uptime.State   `json:"state"`
 	StateSince    *time.Time     `json:"state_since"`
 	LastCheckAt   *time.Time     `json:"last_check_at"`
@@ -63,7 +64,7 @@ func toMonitorJSON(m sqm.Monitor) monitorJSON {
 		Interval: Duration(m.Interval), Timeout: Duration(m.Timeout), DownAfter: m.DownAfter, UpAfter: m.UpAfter,
 		Priority: m.Priority, AutoResolve: m.AutoResolve, Paused: m.Paused, State: m.State, StateSince: m.StateSince,
 		LastCheckAt: m.LastCheckAt, LastError: m.LastError, LastLatencyMS: m.LastLatency.Milliseconds(),
-		IncidentID: m.IncidentID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, TLS: m.TLS, KPI: m.KPI}
+		IncidentID: m.IncidentID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, TLS: m.TLS, KPI: m.KPI, DNS: m.DNS}
 	if h := m.Heartbeat; h != nil {
 		out.Heartbeat = &heartbeatJSON{Grace: Duration(h.Grace), Token: h.Token, LastPing: h.LastPing}
 		if h.Token != "" {
@@ -109,6 +110,7 @@ type monitorInput struct {
 	} `json:"http"`
 	TLS       *sqm.TLSCheck `json:"tls"`
 	KPI       *sqm.KPICheck `json:"kpi"`
+	DNS       *sqm.DNSCheck `json:"dns"`
 	Heartbeat *struct {
 		Grace json.RawMessage `json:"grace"`
 	} `json:"heartbeat"`
@@ -131,7 +133,7 @@ func (in monitorInput) monitor() (sqm.Monitor, error) {
 			return m, err
 		}
 	}
-	m.TLS, m.KPI = in.TLS, in.KPI
+	m.TLS, m.KPI, m.DNS = in.TLS, in.KPI, in.DNS
 	if in.Heartbeat != nil {
 		m.Heartbeat = &sqm.Heartbeat{}
 		if m.Heartbeat.Grace, err = durationField("heartbeat.grace", in.Heartbeat.Grace); err != nil {

@@ -119,4 +119,6 @@ var monitorMessages = map[string][2]string{
 	"ack.done":                    {"Acknowledged. The escalation has stopped.", "已确认，升级通知已停止。"},
 	"ack.open_ticket":             {"Open the ticket (sign-in needed)", "打开工单（需登录）"},
 	"ack.invalid":                 {"This acknowledgement link is not valid.", "此确认链接无效。"},
+	"mon.dns_type":                {"Record type (DNS)", "记录类型（DNS）"},
+	"mon.dns_expect":              {"A record contains (DNS; empty: any)", "记录包含（DNS；留空为任意）"},
 }

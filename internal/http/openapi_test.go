@@ -254,7 +254,7 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		State: uptime.Down, StateSince: &at, LastCheckAt: &later, LastError: "status 503", IncidentID: "3", CreatedAt: at, UpdatedAt: at,
 		// Every type's settings at once, so that every key is written.
 		TLS: &sqm.TLSCheck{WarnDays: 14}, Heartbeat: &sqm.Heartbeat{Grace: time.Minute, Token: "t", LastPing: &at},
-		KPI: &sqm.KPICheck{Query: "up", Op: ">=", Threshold: 1}})
+		KPI: &sqm.KPICheck{Query: "up", Op: ">=", Threshold: 1}, DNS: &sqm.DNSCheck{RecordType: "A", Expect: "192.0.2.1"}})
 
 	for name, v := range map[string]any{
 		"Alert": sqm.Alert{ID: "1", Source: "alertmanager", Fingerprint: "f", GroupKey: "g", Service: "s", ServiceID: "2", Name: "n",

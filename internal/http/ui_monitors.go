@@ -115,6 +115,8 @@ func monitorOf(r *http.Request) (sqm.Monitor, error) {
 			return m, sqm.FieldError("tls.warn_days", "Write a whole number of days.")
 		}
 		m.TLS = &sqm.TLSCheck{WarnDays: days}
+	case sqm.MonitorDNS:
+		m.DNS = &sqm.DNSCheck{RecordType: f("dns_type"), Expect: strings.TrimSpace(f("dns_expect"))}
 	case sqm.MonitorKPI:
 		threshold, err := strconv.ParseFloat(strings.TrimSpace(f("kpi_threshold")), 64)
 		if err != nil {

@@ -81,6 +81,8 @@ func (c *Checker) Check(ctx context.Context, m sqm.Monitor) sqm.CheckResult {
 		err = c.checkTLS(ctx, m)
 	case sqm.MonitorKPI:
 		err = c.checkKPI(ctx, m)
+	case sqm.MonitorDNS:
+		err = c.checkDNS(ctx, m)
 	case sqm.MonitorHeartbeat:
 		due, herr := c.checkHeartbeat(ctx, m)
 		if !due {
@@ -223,6 +225,74 @@ func labelsOf(m map[string]string) string {
 		parts[i] = k + "=" + strconv.Quote(m[k])
 	}
 	return " {" + strings.Join(parts, ", ") + "}"
+}
+
+// checkDNS looks the target up and fails when there is no record of the
+// type, or none that contains the expected text.
+func (c *Checker) checkDNS(ctx context.Context, m sqm.Monitor) error {
+	d := m.DNS
+	if d == nil {
+		d = &sqm.DNSCheck{RecordType: "A"}
+	}
+	r := net.DefaultResolver
+	if d.Resolver != "" {
+		r = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return c.dialer.DialContext(ctx, network, d.Resolver)
+		}}
+	}
+	var answers []string
+	var err error
+	switch d.RecordType {
+	case "A", "AAAA":
+		network := "ip4"
+		if d.RecordType == "AAAA" {
+			network = "ip6"
+		}
+		var ips []net.IP
+		if ips, err = r.LookupIP(ctx, network, m.Target); err == nil {
+			for _, ip := range ips {
+				answers = append(answers, ip.String())
+			}
+		}
+	case "CNAME":
+		var name string
+		if name, err = r.LookupCNAME(ctx, m.Target); err == nil {
+			answers = append(answers, name)
+		}
+	case "MX":
+		var mxs []*net.MX
+		if mxs, err = r.LookupMX(ctx, m.Target); err == nil {
+			for _, mx := range mxs {
+				answers = append(answers, fmt.Sprintf("%d %s", mx.Pref, mx.Host))
+			}
+		}
+	case "TXT":
+		answers, err = r.LookupTXT(ctx, m.Target)
+	case "NS":
+		var nss []*net.NS
+		if nss, err = r.LookupNS(ctx, m.Target); err == nil {
+			for _, ns := range nss {
+				answers = append(answers, ns.Host)
+			}
+		}
+	default:
+		return fmt.Errorf("record type %q cannot be looked up", d.RecordType)
+	}
+	if err != nil {
+		return err
+	}
+	if len(answers) == 0 {
+		return fmt.Errorf("no %s record for %s", d.RecordType, m.Target)
+	}
+	if d.Expect == "" {
+		return nil
+	}
+	for _, a := range answers {
+		if strings.Contains(a, d.Expect) {
+			return nil
+		}
+	}
+	return fmt.Errorf("no %s record of %s contains %q: %s", d.RecordType, m.Target, d.Expect, strings.Join(answers, ", "))
 }
 
 // checkHeartbeat fails when the job has not pinged for interval + grace.

@@ -349,6 +349,9 @@ func scanMonitor(sc scanner) (sqm.Monitor, int64, error) {
 	case sqm.MonitorKPI:
 		m.KPI = &sqm.KPICheck{}
 		into = m.KPI
+	case sqm.MonitorDNS:
+		m.DNS = &sqm.DNSCheck{}
+		into = m.DNS
 	}
 	if into != nil {
 		if err := json.Unmarshal([]byte(settings), into); err != nil {
@@ -373,6 +376,8 @@ func monitorSettings(m sqm.Monitor) (string, error) {
 		v = sqm.Heartbeat{Grace: m.Heartbeat.Grace} // the token and pings have columns
 	case m.KPI != nil:
 		v = m.KPI
+	case m.DNS != nil:
+		v = m.DNS
 	}
 	b, err := json.Marshal(v)
 	return string(b), err

@@ -186,6 +186,8 @@ func TestMonitorValidation(t *testing.T) {
 			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorKPI, Target: "http://prom:9090"}, "kpi.query"},
 			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorKPI, Target: "http://prom:9090", KPI: &sqm.KPICheck{Query: "up", Op: "=="}}, "kpi.op"},
 			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorHeartbeat, Target: "h:1"}, "target"},
+			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorDNS, Target: "http://shop"}, "target"},
+			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorDNS, Target: "shop.example.com", DNS: &sqm.DNSCheck{RecordType: "SRV"}}, "dns.record_type"},
 			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorTLS, Target: "h:443", TLS: &sqm.TLSCheck{WarnDays: -1}}, "tls.warn_days"},
 			{sqm.Monitor{ServiceID: svc.ID, Name: "x", Type: sqm.MonitorTCP, Target: "h:1", KPI: &sqm.KPICheck{Query: "up", Op: "<"}}, "kpi"},
 		} {
