@@ -23,6 +23,8 @@ type EscalationPolicy struct {
 type EscalationLevel struct {
 	After      time.Duration `json:"after"`
 	ChannelIDs []string      `json:"channel_ids"`
+	// ScheduleIDs call whoever each schedule has on call, on their channel.
+	ScheduleIDs []string `json:"schedule_ids"`
 }
 
 // MaxLevels bounds a policy.
@@ -40,8 +42,8 @@ func (p *EscalationPolicy) Validate() error {
 		if l.After < 0 || l.After > MaxInterval {
 			return FieldError("levels", "Level %d waits between 0 and 24h.", i+1)
 		}
-		if len(l.ChannelIDs) == 0 {
-			return FieldError("levels", "Level %d calls no channel.", i+1)
+		if len(l.ChannelIDs) == 0 && len(l.ScheduleIDs) == 0 {
+			return FieldError("levels", "Level %d calls no channel and no on-call schedule.", i+1)
 		}
 	}
 	if p.ServiceIDs == nil {

@@ -209,8 +209,10 @@ type Notice struct {
 	Monitor    string     `json:"monitor,omitempty"`
 	Detail     string     `json:"detail,omitempty"`
 	URL        string     `json:"url,omitempty"`
-	// Level is the escalation level that calls, for an escalation.
-	Level int `json:"level,omitempty"`
+	// Level is the escalation level that calls, for an escalation, and
+	// OnCall the people its schedules have on call.
+	Level  int      `json:"level,omitempty"`
+	OnCall []string `json:"on_call,omitempty"`
 	// AckURL acknowledges the ticket with no sign-in; AckToken is its
 	// secret, held until the sender makes the URL.
 	AckURL   string `json:"ack_url,omitempty"`

@@ -74,7 +74,7 @@ func TestMonitorEndToEnd(t *testing.T) {
 		// Bad input names its field and stores nothing.
 		for body, field := range map[string]string{
 			`{"service_id":"` + sid + `","name":"x","type":"http","target":"http://h/","interval":"soon"}`:          "interval",
-			`{"service_id":"` + sid + `","name":"x","type":"ping","target":"h"}`:                                     "type",
+			`{"service_id":"` + sid + `","name":"x","type":"ping","target":"h"}`:                                    "type",
 			`{"service_id":"` + sid + `","name":"x","type":"http","target":"http://h/","http":{"max_latency":"x"}}`: "http.max_latency",
 		} {
 			if code, p := c.do("POST", "/api/v1/monitors", body); code != 422 || p["field"] != field {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sqmhq/sqm"
+	"github.com/sqmhq/sqm/oncall"
 )
 
 // escalationJSON is a policy on the wire: delays in whole seconds.
@@ -20,14 +21,22 @@ type escalationJSON struct {
 }
 
 type levelJSON struct {
-	After      Duration `json:"after"`
-	ChannelIDs []string `json:"channel_ids"`
+	After       Duration `json:"after"`
+	ChannelIDs  []string `json:"channel_ids"`
+	ScheduleIDs []string `json:"schedule_ids"`
 }
 
 func toEscalationJSON(p sqm.EscalationPolicy) escalationJSON {
 	out := escalationJSON{ID: p.ID, Name: p.Name, ServiceIDs: p.ServiceIDs, Levels: []levelJSON{}, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	for _, l := range p.Levels {
-		out.Levels = append(out.Levels, levelJSON{After: Duration(l.After), ChannelIDs: l.ChannelIDs})
+		lv := levelJSON{After: Duration(l.After), ChannelIDs: l.ChannelIDs, ScheduleIDs: l.ScheduleIDs}
+		if lv.ChannelIDs == nil {
+			lv.ChannelIDs = []string{}
+		}
+		if lv.ScheduleIDs == nil {
+			lv.ScheduleIDs = []string{}
+		}
+		out.Levels = append(out.Levels, lv)
 	}
 	return out
 }
@@ -38,8 +47,9 @@ type escalationInput struct {
 	Name       string   `json:"name"`
 	ServiceIDs []string `json:"service_ids"`
 	Levels     []struct {
-		After      json.RawMessage `json:"after"`
-		ChannelIDs []string        `json:"channel_ids"`
+		After       json.RawMessage `json:"after"`
+		ChannelIDs  []string        `json:"channel_ids"`
+		ScheduleIDs []string        `json:"schedule_ids"`
 	} `json:"levels"`
 }
 
@@ -65,7 +75,7 @@ func (s *Server) createEscalationPolicy(w http.ResponseWriter, r *http.Request) 
 			s.Error(w, r, err)
 			return
 		}
-		p.Levels = append(p.Levels, sqm.EscalationLevel{After: after, ChannelIDs: l.ChannelIDs})
+		p.Levels = append(p.Levels, sqm.EscalationLevel{After: after, ChannelIDs: l.ChannelIDs, ScheduleIDs: l.ScheduleIDs})
 	}
 	p, err := s.db.CreateEscalationPolicy(r.Context(), p)
 	s.reply(w, r, http.StatusCreated, toEscalationJSON(p), err)
@@ -114,4 +124,54 @@ func (s *Server) postAck(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = ackPage{Ticket: t, Token: r.PathValue("token"), Done: true}
 	s.render(w, http.StatusOK, "ack", p)
+}
+
+func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) {
+	listOf(s, func(r *http.Request, c string, l int) (sqm.Page[sqm.Schedule], error) {
+		return s.db.ListSchedules(r.Context(), c, l)
+	})(w, r)
+}
+
+func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) {
+	var in scheduleInput
+	if err := decode(w, r, maxBody, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	v, err := s.db.CreateSchedule(r.Context(), sqm.Schedule{Name: in.Name, Timezone: in.Timezone, Start: in.Start,
+		Handoff: in.Handoff, Days: in.Days, Members: in.Members, Overrides: in.Overrides})
+	s.reply(w, r, http.StatusCreated, v, err)
+}
+
+func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.DeleteSchedule(r.Context(), r.PathValue("id")); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// onCall answers who a schedule has on call, now or ?at=.
+func (s *Server) onCall(w http.ResponseWriter, r *http.Request) {
+	at := s.db.Now()
+	if r.URL.Query().Get("at") != "" {
+		t, err := queryTime(r, "at")
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		at = t
+	}
+	v, err := s.db.WhoIsOnCall(r.Context(), r.PathValue("id"), at)
+	s.reply(w, r, http.StatusOK, v, err)
+}
+
+type scheduleInput struct {
+	Name      string            `json:"name"`
+	Timezone  string            `json:"timezone"`
+	Start     string            `json:"start"`
+	Handoff   string            `json:"handoff"`
+	Days      int               `json:"days"`
+	Members   []oncall.Member   `json:"members"`
+	Overrides []oncall.Override `json:"overrides"`
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/sqlstore"
+	"github.com/sqmhq/sqm/oncall"
 	"github.com/sqmhq/sqm/uptime"
 )
 
@@ -205,6 +206,7 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 		{"StatusPageInput", jsonFields(reflect.TypeFor[statusPageInput]())},
 		{"WebhookAlert", jsonFields(reflect.TypeFor[webhookAlert]())},
 		{"EscalationPolicyInput", jsonFields(reflect.TypeFor[escalationInput]())},
+		{"ScheduleInput", jsonFields(reflect.TypeFor[scheduleInput]())},
 		{"MaintenanceWindowInput", jsonFields(reflect.TypeFor[maintenanceInput]())},
 		{"SilenceInput", jsonFields(reflect.TypeFor[silenceInput]())},
 		{"ChannelInput", jsonFields(reflect.TypeFor[channelInput]())},
@@ -266,7 +268,13 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 			Priorities: []sqm.Priority{sqm.P1}, CreatedAt: at},
 		"Delivery": sqm.Delivery{ID: "1", ChannelID: "2", Event: sqm.NotifySLABreached, TicketID: "3", Status: sqm.DeliveryFailed,
 			Attempts: 10, LastError: "503", NextAt: &at, SentAt: &later, CreatedAt: at},
-		"Monitor":           monitor,
+		"Monitor": monitor,
+		"EscalationPolicy": toEscalationJSON(sqm.EscalationPolicy{ID: "1", Name: "p", ServiceIDs: []string{"2"},
+			Levels: []sqm.EscalationLevel{{After: time.Minute, ChannelIDs: []string{"3"}, ScheduleIDs: []string{"4"}}}, CreatedAt: at, UpdatedAt: at}),
+		"Schedule": sqm.Schedule{ID: "1", Name: "s", Timezone: "UTC", Start: "2026-11-02", Handoff: "09:00", Days: 7,
+			Members:   []oncall.Member{{UserID: "2", ChannelID: "3"}},
+			Overrides: []oncall.Override{{Member: oncall.Member{UserID: "2", ChannelID: "3"}, From: at, To: later}}, CreatedAt: at, UpdatedAt: at},
+		"OnCall":            sqm.OnCall{ScheduleID: "1", At: at, UserID: "2", User: "li", ChannelID: "3", Until: later},
 		"MaintenanceWindow": sqm.MaintenanceWindow{ID: "1", ServiceID: "2", Title: "t", StartsAt: at, EndsAt: later, CreatedAt: at},
 		"Silence": sqm.Silence{ID: "1", ServiceID: "2", Matchers: map[string]string{"alertname": "X"}, Comment: "c", StartsAt: at, EndsAt: later,
 			CreatedBy: "admin", CreatedAt: at},

@@ -23,6 +23,7 @@ var messages = map[string][2]string{
 	"ack":                   {"Acknowledge", "确认"},
 	sqm.NotifyEscalation:    {"Escalation", "升级通知"},
 	"level":                 {"level", "级别"},
+	"on_call":               {"on call", "值班"},
 }
 
 func msg(lang, key string) string {
@@ -58,6 +59,9 @@ func Text(lang string, n sqm.Notice) string {
 		}
 	case n.Event == sqm.NotifyEscalation:
 		fmt.Fprintf(&b, "%s %d, %s", msg(lang, "level"), n.Level, n.Status)
+		if len(n.OnCall) > 0 {
+			fmt.Fprintf(&b, " · %s%s%s", msg(lang, "on_call"), sep, strings.Join(n.OnCall, ", "))
+		}
 	case n.Clock != "":
 		b.WriteString(msg(lang, "clock."+string(n.Clock)))
 		if n.DueAt != nil {

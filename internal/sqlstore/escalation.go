@@ -33,6 +33,11 @@ func (db *DB) CreateEscalationPolicy(ctx context.Context, p sqm.EscalationPolicy
 					return err
 				}
 			}
+			for _, sch := range l.ScheduleIDs {
+				if _, err := tx.existing(fmt.Sprintf("levels[%d].schedule_ids", i), "schedules", "Schedule", sch); err != nil {
+					return err
+				}
+			}
 		}
 		levels, _ := json.Marshal(p.Levels)
 		id, err := tx.insert(`INSERT INTO escalation_policies (name, levels, created_at, updated_at) VALUES ($1, $2, $3, $3)`,
@@ -196,7 +201,23 @@ func (db *DB) Escalate(ctx context.Context) (int, error) {
 			if notice.AckToken, err = tx.ackToken(d.ticket); err != nil {
 				return err
 			}
-			if err := tx.deliver(fmt.Sprintf("escalation:%d:%d", d.ticket, d.level+1), notice, level.ChannelIDs); err != nil {
+			channels := append([]string{}, level.ChannelIDs...)
+			for _, sch := range level.ScheduleIDs {
+				id, err := strconv.ParseInt(sch, 10, 64)
+				if err != nil {
+					continue
+				}
+				who, err := onCall(tx.ctx, tx, id, tx.now)
+				if sqm.ErrorCode(err) == sqm.ENOTFOUND {
+					continue // nobody on call, or the schedule is gone: the level's channels still ring
+				}
+				if err != nil {
+					return err
+				}
+				channels = append(channels, who.ChannelID)
+				notice.OnCall = append(notice.OnCall, who.User)
+			}
+			if err := tx.deliver(fmt.Sprintf("escalation:%d:%d", d.ticket, d.level+1), notice, dedupe(channels)); err != nil {
 				return err
 			}
 			next := sql.NullInt64{}
@@ -310,4 +331,16 @@ func (tx *Tx) checkAck(token string) (int64, error) {
 		return 0, bad
 	}
 	return id, nil
+}
+
+func dedupe(ids []string) []string {
+	seen := map[string]bool{}
+	out := ids[:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

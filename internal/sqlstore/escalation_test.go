@@ -7,6 +7,7 @@ import (
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/testdb"
+	"github.com/sqmhq/sqm/oncall"
 )
 
 // An incident nobody acknowledges calls level 1 at once and level 2 ten
@@ -90,6 +91,52 @@ func TestEscalation(t *testing.T) {
 		e.db.Escalate(e.ctx)
 		if got := escalations(); len(got) != 4 {
 			t.Fatalf("after an acknowledgement: %d deliveries (want 3 + the second incident's level 1)", len(got))
+		}
+	})
+}
+
+// A level that names an on-call schedule calls whoever it has on call, on
+// their own channel, and says who in the message.
+func TestEscalationCallsWhoIsOnCall(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		svc := e.service(t, "Payments", "")
+		li, _ := e.db.CreateUser(e.ctx, sqm.User{Name: "li", Role: sqm.RoleAgent})
+		wang, _ := e.db.CreateUser(e.ctx, sqm.User{Name: "wang", Role: sqm.RoleAgent})
+		liMail, _ := e.db.CreateChannel(e.ctx, sqm.Channel{Name: "li mail", Type: sqm.ChannelWebhook, URL: "http://127.0.0.1:1/li"})
+		wangMail, _ := e.db.CreateChannel(e.ctx, sqm.Channel{Name: "wang mail", Type: sqm.ChannelWebhook, URL: "http://127.0.0.1:1/wang"})
+		// start is Monday 2 November 10:00 in Beijing: li's week from 09:00.
+		sch, err := e.db.CreateSchedule(e.ctx, sqm.Schedule{Name: "Payments primary", Timezone: "Asia/Shanghai", Start: "2026-11-02",
+			Handoff: "09:00", Days: 7, Members: []oncall.Member{{UserID: li.ID, ChannelID: liMail.ID}, {UserID: wang.ID, ChannelID: wangMail.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		who, err := e.db.WhoIsOnCall(e.ctx, sch.ID, start)
+		if err != nil || who.User != "li" || !who.Until.Equal(time.Date(2026, 11, 9, 1, 0, 0, 0, time.UTC)) {
+			t.Fatalf("on call now: %+v %v", who, err)
+		}
+		if who, _ := e.db.WhoIsOnCall(e.ctx, sch.ID, start.Add(7*24*time.Hour)); who.User != "wang" {
+			t.Fatalf("on call next week: %+v", who)
+		}
+		_, err = e.db.CreateSchedule(e.ctx, sqm.Schedule{Name: "bad", Timezone: "Mars/Olympus", Start: "2026-11-02", Handoff: "09:00", Days: 7,
+			Members: []oncall.Member{{UserID: li.ID, ChannelID: liMail.ID}}})
+		wantCode(t, err, sqm.EINVALID, "timezone")
+		if _, err := e.db.CreateEscalationPolicy(e.ctx, sqm.EscalationPolicy{Name: "Payments", ServiceIDs: []string{svc.ID},
+			Levels: []sqm.EscalationLevel{{ScheduleIDs: []string{sch.ID}}}}); err != nil {
+			t.Fatal(err)
+		}
+		e.ticket(t, svc.ID, sqm.P1)
+		if _, err := e.db.Escalate(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := e.db.ClaimDeliveries(e.ctx, 10)
+		if err != nil || len(claimed) != 1 || claimed[0].ChannelID != liMail.ID {
+			t.Fatalf("the call went to %+v, %v; want li's channel", claimed, err)
+		}
+		var n sqm.Notice
+		json.Unmarshal(claimed[0].Payload, &n)
+		if len(n.OnCall) != 1 || n.OnCall[0] != "li" {
+			t.Fatalf("the notice names %v", n.OnCall)
 		}
 	})
 }
