@@ -81,5 +81,7 @@ type OnCall struct {
 	UserID     string    `json:"user_id"`
 	User       string    `json:"user"`
 	ChannelID  string    `json:"channel_id"`
-	Until      time.Time `json:"until"`
+	// Until is the next hand-off to someone else; nil when nobody else is
+	// due (a rotation of one).
+	Until *time.Time `json:"until"`
 }

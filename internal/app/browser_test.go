@@ -178,7 +178,13 @@ func TestConsoleInBrowser(t *testing.T) {
 		for c.must(200, "GET", "/api/v1/monitors/"+dead["id"].(string), nil)["state"] != "down" && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Millisecond)
 		}
-		do(t, ctx, chromedp.Navigate(c.base+"/monitors"), chromedp.WaitVisible(`.mstate.down`))
+		soon := time.Now().UTC()
+		c.must(201, "POST", "/api/v1/maintenance-windows", map[string]any{"title": "Database upgrade", "service_id": svc["id"],
+			"starts_at": soon.Add(2 * time.Hour).Format(time.RFC3339), "ends_at": soon.Add(3 * time.Hour).Format(time.RFC3339)})
+		c.must(201, "POST", "/api/v1/silences", map[string]any{"matchers": map[string]string{"alertname": "DiskFull"},
+			"comment": "disk replaced tonight", "ends_at": soon.Add(8 * time.Hour).Format(time.RFC3339)})
+		do(t, ctx, chromedp.Navigate(c.base+"/monitors"), chromedp.WaitVisible(`.mstate.down`), chromedp.WaitVisible(`#maint-heading`),
+			chromedp.WaitVisible(`#silence-heading`))
 		states := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("tbody .mstate")].map(e => e.textContent)`))
 		firing := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#firing-heading").parentElement.textContent`))
 		if len(states) != 2 || !strings.Contains(firing, "HighErrorRate") {
@@ -191,7 +197,15 @@ func TestConsoleInBrowser(t *testing.T) {
 		shot(t, ctx, "alerts")
 		ch := c.must(201, "POST", "/api/v1/channels", map[string]any{"name": "On-call hook", "type": "webhook", "url": "http://127.0.0.1:9/hook", "secret": "s"})
 		c.must(201, "POST", "/api/v1/notification-rules", map[string]any{"channel_id": ch["id"], "events": []string{"alert_firing", "monitor_down"}})
+		sch := c.must(201, "POST", "/api/v1/schedules", map[string]any{"name": "Payments primary", "timezone": "Asia/Shanghai",
+			"start": time.Now().AddDate(0, 0, -3).Format("2006-01-02"), "handoff": "09:00", "days": 7,
+			"members": []any{map[string]any{"user_id": "1", "channel_id": ch["id"]}}})
+		c.must(201, "POST", "/api/v1/escalation-policies", map[string]any{"name": "Payments on-call", "service_ids": []any{svc["id"]},
+			"levels": []any{map[string]any{"after": "0s", "schedule_ids": []any{sch["id"]}}, map[string]any{"after": "15m", "channel_ids": []any{ch["id"]}}}})
 		do(t, ctx, chromedp.Navigate(c.base+"/admin/notifications"), chromedp.WaitVisible(`#channels-heading`))
+		if oncall := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("schedules-heading").nextElementSibling.textContent`)); !strings.Contains(oncall, "admin") {
+			t.Fatalf("the schedules table says %q; want admin on call", oncall)
+		}
 		shot(t, ctx, "admin-notifications")
 	})
 

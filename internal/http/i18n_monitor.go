@@ -121,4 +121,13 @@ var monitorMessages = map[string][2]string{
 	"ack.invalid":                 {"This acknowledgement link is not valid.", "此确认链接无效。"},
 	"mon.dns_type":                {"Record type (DNS)", "记录类型（DNS）"},
 	"mon.dns_expect":              {"A record contains (DNS; empty: any)", "记录包含（DNS；留空为任意）"},
+	"mon.maintenance":             {"Maintenance windows", "维护窗口"},
+	"mon.silences":                {"Silences in force", "生效中的静默"},
+	"mon.until":                   {"until", "截至"},
+	"notify.escalation":           {"Escalation policies", "升级策略"},
+	"notify.levels":               {"Levels", "级别"},
+	"notify.level":                {"Level", "级别"},
+	"notify.on_call":              {"on call", "值班人员"},
+	"notify.schedules":            {"On-call schedules", "值班表"},
+	"notify.api_only":             {"None yet; they are made through the API:", "暂无；通过 API 创建："},
 }

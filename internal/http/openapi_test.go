@@ -274,7 +274,7 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		"Schedule": sqm.Schedule{ID: "1", Name: "s", Timezone: "UTC", Start: "2026-11-02", Handoff: "09:00", Days: 7,
 			Members:   []oncall.Member{{UserID: "2", ChannelID: "3"}},
 			Overrides: []oncall.Override{{Member: oncall.Member{UserID: "2", ChannelID: "3"}, From: at, To: later}}, CreatedAt: at, UpdatedAt: at},
-		"OnCall":            sqm.OnCall{ScheduleID: "1", At: at, UserID: "2", User: "li", ChannelID: "3", Until: later},
+		"OnCall":            sqm.OnCall{ScheduleID: "1", At: at, UserID: "2", User: "li", ChannelID: "3", Until: &later},
 		"MaintenanceWindow": sqm.MaintenanceWindow{ID: "1", ServiceID: "2", Title: "t", StartsAt: at, EndsAt: later, CreatedAt: at},
 		"Silence": sqm.Silence{ID: "1", ServiceID: "2", Matchers: map[string]string{"alertname": "X"}, Comment: "c", StartsAt: at, EndsAt: later,
 			CreatedBy: "admin", CreatedAt: at},

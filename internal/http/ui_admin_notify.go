@@ -21,6 +21,14 @@ type notifyPage struct {
 	ChannelName map[string]string
 	ServiceName map[string]string
 	Status      string
+	Policies    []sqm.EscalationPolicy
+	Schedules   []scheduleRow
+}
+
+// scheduleRow is a schedule with who it has on call now.
+type scheduleRow struct {
+	sqm.Schedule
+	Now sqm.OnCall
 }
 
 func (s *Server) adminNotify(w http.ResponseWriter, r *http.Request, p *page) {
@@ -52,6 +60,19 @@ func (s *Server) showNotify(w http.ResponseWriter, r *http.Request, p *page, sta
 		return
 	}
 	d.Deliveries = deliveries.Items
+	if d.Policies, err = s.db.ListEscalationPolicies(ctx); err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	schedules, err := all(func(c string) (sqm.Page[sqm.Schedule], error) { return s.db.ListSchedules(ctx, c, sqlstore.MaxLimit) })
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	for _, sch := range schedules {
+		who, _ := s.db.WhoIsOnCall(ctx, sch.ID, p.Now) // nobody on call is shown as such
+		d.Schedules = append(d.Schedules, scheduleRow{sch, who})
+	}
 	d.ChannelName, d.ServiceName = map[string]string{}, map[string]string{}
 	for _, c := range d.Channels {
 		d.ChannelName[c.ID] = c.Name

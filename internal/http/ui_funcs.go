@@ -16,6 +16,7 @@ var templateFuncs = template.FuncMap{
 	"clockOf":   nextCountdown,
 	"list":      func(v ...string) []string { return v },
 	"shortDur":  shortDur,
+	"add":       func(a, b int) int { return a + b },
 	"secsDur":   func(s int64) time.Duration { return time.Duration(s) * time.Second },
 	"sevPrio":   func(severity string) string { return string(sqm.SeverityPriority(severity)) },
 	"secs": func(p *page, v *int64) string {

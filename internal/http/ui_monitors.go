@@ -30,13 +30,16 @@ type monitorRow struct {
 }
 
 type monitorsPage struct {
-	F        adminForm
-	Form     sqm.Monitor
-	Monitors []monitorRow
-	Next     string
-	Firing   []sqm.Alert
-	Services []sqm.Service
-	Counts   map[string]int // monitors by state
+	F           adminForm
+	Form        sqm.Monitor
+	Monitors    []monitorRow
+	Next        string
+	Firing      []sqm.Alert
+	Services    []sqm.Service
+	Counts      map[string]int // monitors by state
+	Maintenance []sqm.MaintenanceWindow
+	Silences    []sqm.Silence
+	ServiceName map[string]string
 }
 
 func (s *Server) monitorsPage(w http.ResponseWriter, r *http.Request, p *page) {
@@ -78,6 +81,15 @@ func (s *Server) showMonitors(w http.ResponseWriter, r *http.Request, p *page, s
 		return
 	}
 	d.Firing = firing.Items
+	if d.Maintenance, err = s.db.ListMaintenance(ctx, now, 20); err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	if d.Silences, err = s.db.ListSilences(ctx, now); err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	d.ServiceName = names
 	p.Title, p.Nav, p.Data = p.T("nav.monitoring"), "monitoring", d
 	s.render(w, status, "monitors", p)
 }

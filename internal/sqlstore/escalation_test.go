@@ -112,7 +112,7 @@ func TestEscalationCallsWhoIsOnCall(t *testing.T) {
 			t.Fatal(err)
 		}
 		who, err := e.db.WhoIsOnCall(e.ctx, sch.ID, start)
-		if err != nil || who.User != "li" || !who.Until.Equal(time.Date(2026, 11, 9, 1, 0, 0, 0, time.UTC)) {
+		if err != nil || who.User != "li" || who.Until == nil || !who.Until.Equal(time.Date(2026, 11, 9, 1, 0, 0, 0, time.UTC)) {
 			t.Fatalf("on call now: %+v %v", who, err)
 		}
 		if who, _ := e.db.WhoIsOnCall(e.ctx, sch.ID, start.Add(7*24*time.Hour)); who.User != "wang" {

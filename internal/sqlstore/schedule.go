@@ -108,7 +108,10 @@ func onCall(ctx context.Context, q querier, sid int64, at time.Time) (sqm.OnCall
 	if err != nil {
 		return out, sqm.Errorf(sqm.ENOTFOUND, "Nobody is on call for %s at %s.", s.Name, at.Format(time.RFC3339))
 	}
-	out.UserID, out.ChannelID, out.Until = m.UserID, m.ChannelID, r.Next(at)
+	out.UserID, out.ChannelID = m.UserID, m.ChannelID
+	if next := r.Next(at); !next.IsZero() {
+		out.Until = &next
+	}
 	uid, _ := parseID("User", m.UserID)
 	if err := q.QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, uid).Scan(&out.User); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return out, fmt.Errorf("on call: %w", err)
