@@ -190,6 +190,15 @@ func TestConsoleInBrowser(t *testing.T) {
 		if len(states) != 2 || !strings.Contains(firing, "HighErrorRate") {
 			t.Fatalf("monitor states %v, firing alerts %q", states, firing)
 		}
+		// The form shows the fields of the chosen type only.
+		do(t, ctx, chromedp.SetValue(`#type`, "heartbeat"))
+		run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("type").dispatchEvent(new Event("change"))`))
+		shown := run(t, ctx, chromedp.Evaluate[[]bool](`["grace", "kpi_query", "expect_status"].map(id => document.getElementById(id).offsetParent !== null)`))
+		if len(shown) != 3 || !shown[0] || shown[1] || shown[2] {
+			t.Fatalf("for a heartbeat, grace / kpi / http fields visible: %v", shown)
+		}
+		do(t, ctx, chromedp.SetValue(`#type`, "http"))
+		run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("type").dispatchEvent(new Event("change"))`))
 		shot(t, ctx, "monitors")
 		do(t, ctx, chromedp.Navigate(c.base+"/monitors/"+dead["id"].(string)), chromedp.WaitVisible(`.cards`))
 		shot(t, ctx, "monitor")

@@ -31,7 +31,7 @@ var monitorMessages = map[string][2]string{
 	"mon.30d":           {"30 days", "30 天"},
 	"mon.type":          {"Type", "类型"},
 	"mon.target":        {"Target", "目标"},
-	"mon.target.hint":   {"An http:// or https:// URL; host:port for TCP and TLS; empty for a heartbeat.", "HTTP 监控填写 http:// 或 https:// 地址；TCP 和 TLS 监控填写 主机:端口；心跳监控留空。"},
+	"mon.target.hint":   {"An http:// or https:// URL; host:port for TCP and TLS; a host name for DNS; the Prometheus URL for KPI; empty for a heartbeat.", "HTTP 填写 http:// 或 https:// 地址；TCP 和 TLS 填写 主机:端口；DNS 填写主机名；KPI 填写 Prometheus 地址；心跳留空。"},
 	"mon.interval":      {"Every", "检查间隔"},
 	"mon.timeout":       {"Timeout", "超时"},
 	"mon.down_after":    {"Down after failures", "连续失败几次判定故障"},

@@ -34,5 +34,19 @@
       }).catch(function () { el.removeAttribute("aria-busy"); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); fill(); });
+  // Shows only the fields of the chosen monitor type; without script they
+  // all show, and the server ignores those of other types.
+  function types() {
+    document.querySelectorAll("select[data-shows-types]").forEach(function (sel) {
+      var form = sel.form;
+      function apply() {
+        form.querySelectorAll("[data-types]").forEach(function (el) {
+          el.hidden = el.getAttribute("data-types").split(" ").indexOf(sel.value) < 0;
+        });
+      }
+      sel.addEventListener("change", apply);
+      apply();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); fill(); types(); });
 })();
