@@ -472,26 +472,11 @@ func nonNil(m map[string]string) map[string]string {
 // ListAlerts returns a page of alerts, the most recently seen first,
 // filtered by service and status when set.
 func (db *DB) ListAlerts(ctx context.Context, serviceID, status, cursor string, limit int) (sqm.Page[sqm.Alert], error) {
-	var page sqm.Page[sqm.Alert]
-	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
-		return page, err
-	}
-	limit, err := pageLimit(limit)
-	if err != nil {
-		return page, err
-	}
-	before, err := decodeCursor(cursor)
-	if err != nil {
-		return page, err
-	}
 	w := where{}
-	if before > 0 {
-		w.add("a.id < ?", before)
-	}
 	if serviceID != "" {
 		sid, err := refID("service_id", "Service", serviceID)
 		if err != nil {
-			return page, err
+			return sqm.Page[sqm.Alert]{}, err
 		}
 		w.add("a.service_id = ?", sid.Int64)
 	}
@@ -500,37 +485,27 @@ func (db *DB) ListAlerts(ctx context.Context, serviceID, status, cursor string, 
 	case sqm.AlertFiring, sqm.AlertResolved:
 		w.add("a.status = ?", status)
 	default:
-		return page, sqm.FieldError("status", "Status must be firing or resolved.")
+		return sqm.Page[sqm.Alert]{}, sqm.FieldError("status", "Status must be firing or resolved.")
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT a.id, a.source, a.fingerprint, g.group_key, s.name, a.service_id, a.name, a.severity,
+	return listWhere(ctx, db, cursor, limit, `SELECT a.id, a.source, a.fingerprint, g.group_key, s.name, a.service_id, a.name, a.severity,
 		a.status, a.summary, a.labels, a.annotations, a.url, a.starts_at, a.ends_at, a.received, a.ticket_id, a.first_seen_at, a.last_seen_at,
-		a.suppressed FROM alerts a JOIN alert_groups g ON g.id = a.group_id JOIN services s ON s.id = a.service_id`+w.sql()+
-		` ORDER BY a.id DESC LIMIT `+strconv.Itoa(limit+1), w.args...)
-	if err != nil {
-		return page, fmt.Errorf("list alerts: %w", err)
+		a.suppressed FROM alerts a JOIN alert_groups g ON g.id = a.group_id JOIN services s ON s.id = a.service_id`, "a.id", w, true, scanAlert)
+}
+
+func scanAlert(sc scanner) (sqm.Alert, int64, error) {
+	var (
+		a                         sqm.Alert
+		id, service, starts, f, l int64
+		ends, ticket              sql.NullInt64
+		labels, annotations       string
+	)
+	if err := sc.Scan(&id, &a.Source, &a.Fingerprint, &a.GroupKey, &a.Service, &service, &a.Name, &a.Severity, &a.Status,
+		&a.Summary, &labels, &annotations, &a.URL, &starts, &ends, &a.Received, &ticket, &f, &l, &a.Suppressed); err != nil {
+		return a, 0, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var (
-			a                         sqm.Alert
-			id, service, starts, f, l int64
-			ends, ticket              sql.NullInt64
-			labels, annotations       string
-		)
-		if err := rows.Scan(&id, &a.Source, &a.Fingerprint, &a.GroupKey, &a.Service, &service, &a.Name, &a.Severity, &a.Status,
-			&a.Summary, &labels, &annotations, &a.URL, &starts, &ends, &a.Received, &ticket, &f, &l, &a.Suppressed); err != nil {
-			return page, fmt.Errorf("list alerts: %w", err)
-		}
-		json.Unmarshal([]byte(labels), &a.Labels)           //nolint:errcheck // written by IngestAlerts
-		json.Unmarshal([]byte(annotations), &a.Annotations) //nolint:errcheck
-		a.ID, a.ServiceID, a.TicketID = idString(id), idString(service), nullIDString(ticket)
-		a.StartsAt, a.EndsAt, a.FirstSeenAt, a.LastSeenAt = fromMS(starts), fromNullMS(ends), fromMS(f), fromMS(l)
-		page.Items = append(page.Items, a)
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("list alerts: %w", err)
-	}
-	return paginate(page, ids, limit), nil
+	json.Unmarshal([]byte(labels), &a.Labels)           //nolint:errcheck // written by IngestAlerts
+	json.Unmarshal([]byte(annotations), &a.Annotations) //nolint:errcheck
+	a.ID, a.ServiceID, a.TicketID = idString(id), idString(service), nullIDString(ticket)
+	a.StartsAt, a.EndsAt, a.FirstSeenAt, a.LastSeenAt = fromMS(starts), fromNullMS(ends), fromMS(f), fromMS(l)
+	return a, id, nil
 }

@@ -243,45 +243,15 @@ func (db *DB) GetMonitor(ctx context.Context, id string) (sqm.Monitor, error) {
 // ListMonitors returns a page of monitors, of one service when serviceID
 // is set.
 func (db *DB) ListMonitors(ctx context.Context, serviceID, cursor string, limit int) (sqm.Page[sqm.Monitor], error) {
-	var page sqm.Page[sqm.Monitor]
-	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
-		return page, err
-	}
-	limit, err := pageLimit(limit)
-	if err != nil {
-		return page, err
-	}
-	after, err := decodeCursor(cursor)
-	if err != nil {
-		return page, err
-	}
 	w := where{}
-	w.add("id > ?", after)
 	if serviceID != "" {
 		sid, err := refID("service_id", "Service", serviceID)
 		if err != nil {
-			return page, err
+			return sqm.Page[sqm.Monitor]{}, err
 		}
 		w.add("service_id = ?", sid.Int64)
 	}
-	rows, err := db.ro.QueryContext(ctx, monitorColumns+w.sql()+` ORDER BY id LIMIT `+fmt.Sprint(limit+1), w.args...)
-	if err != nil {
-		return page, fmt.Errorf("list monitors: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		m, id, err := scanMonitor(rows)
-		if err != nil {
-			return page, fmt.Errorf("list monitors: %w", err)
-		}
-		page.Items = append(page.Items, m)
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("list monitors: %w", err)
-	}
-	return paginate(page, ids, limit), nil
+	return listWhere(ctx, db, cursor, limit, monitorColumns, "id", w, false, scanMonitor)
 }
 
 // ActiveMonitors returns every monitor that is not paused, for the

@@ -431,26 +431,11 @@ func (db *DB) FinishDelivery(ctx context.Context, o Outgoing, sendErr error) err
 // ListDeliveries returns a page of deliveries, the newest first, of one
 // channel and status when set.
 func (db *DB) ListDeliveries(ctx context.Context, channelID, status, cursor string, limit int) (sqm.Page[sqm.Delivery], error) {
-	var page sqm.Page[sqm.Delivery]
-	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
-		return page, err
-	}
-	limit, err := pageLimit(limit)
-	if err != nil {
-		return page, err
-	}
-	before, err := decodeCursor(cursor)
-	if err != nil {
-		return page, err
-	}
 	w := where{}
-	if before > 0 {
-		w.add("id < ?", before)
-	}
 	if channelID != "" {
 		cid, err := refID("channel_id", "Channel", channelID)
 		if err != nil {
-			return page, err
+			return sqm.Page[sqm.Delivery]{}, err
 		}
 		w.add("channel_id = ?", cid.Int64)
 	}
@@ -459,31 +444,22 @@ func (db *DB) ListDeliveries(ctx context.Context, channelID, status, cursor stri
 	case sqm.DeliveryPending, sqm.DeliverySent, sqm.DeliveryFailed:
 		w.add("status = ?", status)
 	default:
-		return page, sqm.FieldError("status", "Status must be pending, sent or failed.")
+		return sqm.Page[sqm.Delivery]{}, sqm.FieldError("status", "Status must be pending, sent or failed.")
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT id, channel_id, event, ticket_id, status, attempts, last_error, next_at, sent_at, created_at
-		FROM deliveries`+w.sql()+` ORDER BY id DESC LIMIT `+strconv.Itoa(limit+1), w.args...)
-	if err != nil {
-		return page, fmt.Errorf("list deliveries: %w", err)
+	return listWhere(ctx, db, cursor, limit, `SELECT id, channel_id, event, ticket_id, status, attempts, last_error, next_at, sent_at, created_at
+		FROM deliveries`, "id", w, true, scanDelivery)
+}
+
+func scanDelivery(sc scanner) (sqm.Delivery, int64, error) {
+	var (
+		d                  sqm.Delivery
+		id, ch, c          int64
+		ticket, next, sent sql.NullInt64
+	)
+	if err := sc.Scan(&id, &ch, &d.Event, &ticket, &d.Status, &d.Attempts, &d.LastError, &next, &sent, &c); err != nil {
+		return d, 0, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var (
-			d                  sqm.Delivery
-			id, ch, c          int64
-			ticket, next, sent sql.NullInt64
-		)
-		if err := rows.Scan(&id, &ch, &d.Event, &ticket, &d.Status, &d.Attempts, &d.LastError, &next, &sent, &c); err != nil {
-			return page, fmt.Errorf("list deliveries: %w", err)
-		}
-		d.ID, d.ChannelID, d.TicketID = idString(id), idString(ch), nullIDString(ticket)
-		d.NextAt, d.SentAt, d.CreatedAt = fromNullMS(next), fromNullMS(sent), fromMS(c)
-		page.Items = append(page.Items, d)
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("list deliveries: %w", err)
-	}
-	return paginate(page, ids, limit), nil
+	d.ID, d.ChannelID, d.TicketID = idString(id), idString(ch), nullIDString(ticket)
+	d.NextAt, d.SentAt, d.CreatedAt = fromNullMS(next), fromNullMS(sent), fromMS(c)
+	return d, id, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,6 +64,14 @@ type scanner interface{ Scan(dest ...any) error }
 // table aliased or not, without WHERE.
 func list[T any](ctx context.Context, db *DB, cursor string, limit int, query string,
 	scan func(scanner) (T, int64, error)) (sqm.Page[T], error) {
+	return listWhere(ctx, db, cursor, limit, query, "id", where{}, false, scan)
+}
+
+// listWhere reads a page of a collection filtered by w, ordered by the ID
+// column idCol, oldest first or (newest) newest first; the cursor is the
+// last ID of the page before.
+func listWhere[T any](ctx context.Context, db *DB, cursor string, limit int, query, idCol string, w where, newest bool,
+	scan func(scanner) (T, int64, error)) (sqm.Page[T], error) {
 	var page sqm.Page[T]
 	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
 		return page, err
@@ -71,11 +80,22 @@ func list[T any](ctx context.Context, db *DB, cursor string, limit int, query st
 	if err != nil {
 		return page, err
 	}
-	after, err := decodeCursor(cursor)
+	from, err := decodeCursor(cursor)
 	if err != nil {
 		return page, err
 	}
-	rows, err := db.ro.QueryContext(ctx, query+` WHERE id > $1 ORDER BY id LIMIT $2`, after, limit+1)
+	w = where{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
+	order := " ORDER BY " + idCol
+	switch {
+	case newest && from > 0:
+		w.add(idCol+" < ?", from)
+		order += " DESC"
+	case newest:
+		order += " DESC"
+	default:
+		w.add(idCol+" > ?", from)
+	}
+	rows, err := db.ro.QueryContext(ctx, query+w.sql()+order+" LIMIT "+strconv.Itoa(limit+1), w.args...)
 	if err != nil {
 		return page, fmt.Errorf("list: %w", err)
 	}
