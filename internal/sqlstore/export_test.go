@@ -64,3 +64,6 @@ func (db *DB) RollupDrift(ctx context.Context) (string, error) {
 	}
 	return "", nil
 }
+
+// TraceReads makes the read pool tell fn of every query it runs.
+func (db *DB) TraceReads(fn func(query string, args []any)) { db.ro.trace = fn }

@@ -16,6 +16,8 @@ const maxPrepared = 256
 // pool is a connection pool whose statements are prepared once.
 type pool struct {
 	*sql.DB
+	// trace, when set (by tests), hears every query read through the pool.
+	trace func(query string, args []any)
 	cache bool
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
@@ -62,6 +64,9 @@ func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.
 }
 
 func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if p.trace != nil {
+		p.trace(query, args)
+	}
 	if s := p.stmt(ctx, query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -69,6 +74,9 @@ func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sq
 }
 
 func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if p.trace != nil {
+		p.trace(query, args)
+	}
 	if s := p.stmt(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
