@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/sqmhq/sqm/internal/apply"
 )
@@ -22,15 +21,11 @@ func applyConfig(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return err
 	}
 	defer db.Close()
-	in := stdin
-	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
+	in, closeIn, err := openInput(file, stdin)
+	if err != nil {
+		return err
 	}
+	defer closeIn()
 	specs, err := apply.Parse(in)
 	if err != nil {
 		return explain("apply "+file+" (nothing was changed)", err)

@@ -23,15 +23,11 @@ func importTickets(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return err
 	}
 	defer db.Close()
-	in := stdin
-	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
+	in, closeIn, err := openInput(file, stdin)
+	if err != nil {
+		return err
 	}
+	defer closeIn()
 	var body struct {
 		Tickets []sqm.ImportTicket `json:"tickets"`
 	}
@@ -49,4 +45,16 @@ func importTickets(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	}
 	fmt.Fprintf(stdout, "Imported %d tickets.\n", len(out))
 	return nil
+}
+
+// openInput opens the file a command reads, or stdin for "-".
+func openInput(file string, stdin io.Reader) (io.Reader, func(), error) {
+	if file == "-" {
+		return stdin, func() {}, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
 }

@@ -4,29 +4,22 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sqmhq/sqm/internal/testdb"
+	"github.com/sqmhq/sqm/internal/testpeer"
 )
 
 // alertmanager starts Debian's prometheus-alertmanager with sqm as its
 // webhook receiver; without it the test skips, unless CI is set.
 func alertmanager(t *testing.T, sqmBase, token string) string {
 	t.Helper()
-	bin, err := exec.LookPath("prometheus-alertmanager")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("prometheus-alertmanager is not installed: CI must run this test (.ci/run installs it)")
-		}
-		t.Skip("Alertmanager tests skipped: install Debian's prometheus-alertmanager to run them")
-	}
+	bin := testpeer.Find(t, "prometheus-alertmanager")
 	dir := t.TempDir()
 	config := fmt.Sprintf(`route:
   receiver: sqm
@@ -46,37 +39,9 @@ receivers:
 	if err := os.WriteFile(filepath.Join(dir, "am.yml"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "--config.file="+filepath.Join(dir, "am.yml"), "--storage.path="+dir,
+	addr := testpeer.FreeAddr(t)
+	return testpeer.Start(t, bin, addr, "--config.file="+filepath.Join(dir, "am.yml"), "--storage.path="+dir,
 		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=warn")
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("alertmanager:\n%s", logs.String())
-		}
-	})
-	base := "http://" + addr
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(base + "/-/ready"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return base
-			}
-		}
-	}
-	t.Fatalf("alertmanager did not start:\n%s", logs.String())
-	return ""
 }
 
 // post sends alerts to Alertmanager's API, as Prometheus would.

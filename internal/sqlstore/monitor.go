@@ -862,6 +862,7 @@ func (db *DB) checkCounts(ctx context.Context, monitors where, from, to int64) (
 	return checks, failed, rows.Err()
 }
 
+// checkPeriod checks a half-open period [from, to) given by a caller.
 func checkPeriod(from, to time.Time) error {
 	switch {
 	case from.IsZero():

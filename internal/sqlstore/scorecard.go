@@ -20,13 +20,8 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
 		return sc, err
 	}
-	switch {
-	case q.From.IsZero():
-		return sc, sqm.FieldError("from", "The start of the period is required (RFC 3339).")
-	case q.To.IsZero():
-		return sc, sqm.FieldError("to", "The end of the period is required (RFC 3339).")
-	case !q.To.After(q.From):
-		return sc, sqm.FieldError("to", "The end of the period must be after its start.")
+	if err := checkPeriod(q.From, q.To); err != nil {
+		return sc, err
 	}
 	now := ms(db.Now())
 	monitors := where{} // the monitors of the selected services
