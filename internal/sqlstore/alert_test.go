@@ -47,15 +47,30 @@ func TestAlertsOpenOneIncidentPerGroup(t *testing.T) {
 			t.Fatalf("a repeat: %+v, timeline %d → %d", in, before, timeline(inc.ID))
 		}
 
-		// A third alert joins the group: noted on the same incident.
+		// A third alert joins the group: noted on the same incident, last
+		// on its timeline; a note by sqm moves no clock.
+		e.clock.Add(time.Minute)
 		in = ingest(false, alert("Payments", "DiskFull", "error", "firing"))
 		if in.Fired != 1 || len(in.OpenedIncident) != 0 || in.IncidentsOpen[0] != inc.ID || timeline(inc.ID) != before+1 {
 			t.Fatalf("a new alert in the group: %+v", in)
 		}
+		noted := e.get(t, inc.ID)
+		last := noted.Events[len(noted.Events)-1]
+		if last.Type != sqm.EventComment || last.By != sqm.BySystem || last.Public || !strings.Contains(last.Body, "DiskFull") ||
+			!last.At.Equal(start.Add(time.Minute)) || !noted.UpdatedAt.Equal(start.Add(time.Minute)) {
+			t.Fatalf("the note: %+v, ticket updated %s", last, noted.UpdatedAt)
+		}
+		if fmt.Sprint(noted.SLA.FirstResponse.DueAt, noted.SLA.Resolution.DueAt, noted.SLA.FirstResponse.MetAt) !=
+			fmt.Sprint(inc.SLA.FirstResponse.DueAt, inc.SLA.Resolution.DueAt, inc.SLA.FirstResponse.MetAt) {
+			t.Fatalf("a note moved the clocks: %+v → %+v", inc.SLA, noted.SLA)
+		}
+		if drift, err := e.db.RollupDrift(e.ctx); err != nil || drift != "" {
+			t.Fatalf("rollup after a note: %s %v", drift, err)
+		}
 
 		// Resolving two leaves the incident open; the last one, with
 		// auto-resolve, resolves it, half an hour after it opened.
-		e.clock.Add(30 * time.Minute)
+		e.clock.Add(29 * time.Minute)
 		in = ingest(true, alert("Payments", "HighLatency", "warning", "resolved"), alert("Payments", "ErrorRate", "critical", "resolved"))
 		if in.Resolved != 2 || e.get(t, inc.ID).Status.Done() {
 			t.Fatalf("two of three resolved: %+v, status %s", in, e.get(t, inc.ID).Status)

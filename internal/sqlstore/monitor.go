@@ -690,10 +690,29 @@ func (tx *Tx) notifyMonitor(event string, id int64, p *probeState, tr uptime.Tra
 
 // systemNote adds an internal note written by sqm to a ticket.
 func (tx *Tx) systemNote(tid int64, body string) error {
-	_, err := tx.addEvent(tid, func(at time.Time) sqm.Event {
-		return sqm.Event{At: at, Type: sqm.EventComment, By: sqm.BySystem, Body: truncate(body, sqm.MaxBody)}
-	})
-	return err
+	// A note by sqm neither responds nor changes the status, so the clocks
+	// stand: it is appended without replaying the timeline, which keeps a
+	// long-running incident as cheap to note on as a new one.
+	t, err := tx.lockTicket(tid)
+	if err != nil {
+		return err
+	}
+	var last sql.NullInt64
+	if err := tx.QueryRowContext(tx.ctx, `SELECT max(at) FROM ticket_events WHERE ticket_id = $1`, tid).Scan(&last); err != nil {
+		return fmt.Errorf("note: %w", err)
+	}
+	at := tx.now
+	if last.Valid && last.Int64 > ms(at) {
+		at = fromMS(last.Int64) // in order across replicas' clocks
+	}
+	ev := sqm.Event{At: at, Type: sqm.EventComment, By: sqm.BySystem, Body: truncate(body, sqm.MaxBody)}
+	if err := tx.appendEvent(t, &ev); err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE tickets SET updated_at = $1 WHERE id = $2`, ms(tx.now), tid); err != nil {
+		return fmt.Errorf("note: %w", err)
+	}
+	return tx.audit("ticket.event", "ticket", tid, ev)
 }
 
 func (tx *Tx) ticketOpen(tid int64) (bool, error) {
