@@ -31,6 +31,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&mail.Password, "smtp-password", "", "the SMTP password (SQM_SMTP_PASSWORD, better than the flag, which other users can see in the process list)")
 	fs.StringVar(&mail.From, "smtp-from", config.Env("SQM_SMTP_FROM", ""), "the sender of e-mail, such as 'sqm <sqm@example.com>' (SQM_SMTP_FROM; required with --smtp-addr)")
 	fs.StringVar(&mail.TLS, "smtp-tls", config.Env("SQM_SMTP_TLS", notify.SMTPStartTLS), "starttls (required STARTTLS, port 587), tls (implicit TLS, port 465) or none (plain, for a local relay, port 25) (SQM_SMTP_TLS)")
+	retention := sqlstore.DefaultRetention
+	if err := config.DaysVar(fs, &retention.Checks, "keep-checks", "SQM_KEEP_CHECKS",
+		"how long raw check results are kept, such as 7d or 36h (SQM_KEEP_CHECKS; at least 1d)"); err != nil {
+		return err
+	}
+	if err := config.DaysVar(fs, &retention.Hours, "keep-hourly", "SQM_KEEP_HOURLY",
+		"how long hourly rollups of checks are kept; daily rollups stay (SQM_KEEP_HOURLY; at least --keep-checks)"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,7 +58,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(stderr)
-	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log, BaseURL: *baseURL, SMTP: smtpServer})
+	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log, BaseURL: *baseURL, SMTP: smtpServer,
+		Retention: retention})
 	if err != nil {
 		return err
 	}

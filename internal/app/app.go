@@ -41,6 +41,8 @@ type Config struct {
 	// SMTP is the mail server of e-mail channels (nil: none, and e-mail
 	// deliveries fail until one is set).
 	SMTP *notify.SMTP
+	// Retention of check results (sqlstore.DefaultRetention when zero).
+	Retention sqlstore.Retention
 }
 
 // App is a running sqm.
@@ -63,6 +65,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.Sweep == 0 {
 		cfg.Sweep = time.Second
+	}
+	if cfg.Retention == (sqlstore.Retention{}) {
+		cfg.Retention = sqlstore.DefaultRetention
+	}
+	if err := cfg.Retention.Validate(); err != nil {
+		return nil, fmt.Errorf("retention: %w", err)
 	}
 	db, err := sqlstore.Open(ctx, cfg.DSN, cfg.Log)
 	if err != nil {
@@ -144,7 +152,7 @@ func (a *App) Start(ctx context.Context) error {
 	go func() {
 		defer a.wg.Done()
 		jobs.Every(system, time.Minute, func(ctx context.Context) {
-			if n, err := a.DB.ExpireChecks(ctx); err != nil {
+			if n, err := a.DB.ExpireChecks(ctx, a.cfg.Retention); err != nil {
 				a.cfg.Log.Error("expire_checks_failed", "error", err)
 			} else if n > 0 {
 				a.cfg.Log.Info("checks_expired", "rows", n)

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sqmhq/sqm/internal/sqlstore"
 )
@@ -58,4 +60,55 @@ func redact(dsn string) string {
 		return dsn
 	}
 	return u.Redacted()
+}
+
+// DaysVar adds a flag holding a duration written in days or in Go's units
+// ("7d", "36h", "1d12h"), defaulting to *p or to the variable env when it
+// is set. It fails when the variable is not a duration.
+func DaysVar(fs *flag.FlagSet, p *time.Duration, name, envName, usage string) error {
+	d := (*days)(p)
+	if v, ok := os.LookupEnv(envName); ok {
+		if err := d.Set(v); err != nil {
+			return fmt.Errorf("%s: %w", envName, err)
+		}
+	}
+	fs.Var(d, name, usage)
+	return nil
+}
+
+type days time.Duration
+
+func (d *days) String() string {
+	if d == nil {
+		return ""
+	}
+	t := time.Duration(*d)
+	if t > 0 && t%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(t/(24*time.Hour)), 10) + "d"
+	}
+	return t.String()
+}
+
+func (d *days) Set(s string) error {
+	var n time.Duration
+	rest := s
+	if i := strings.IndexByte(s, 'd'); i >= 0 {
+		k, err := strconv.ParseUint(s[:i], 10, 16)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 7d or 36h", s)
+		}
+		n, rest = time.Duration(k)*24*time.Hour, s[i+1:]
+	}
+	if rest != "" {
+		t, err := time.ParseDuration(rest)
+		if err != nil || t < 0 {
+			return fmt.Errorf("%q is not a duration such as 7d or 36h", s)
+		}
+		n += t
+	}
+	if n <= 0 {
+		return fmt.Errorf("%q is not a positive duration", s)
+	}
+	*d = days(n)
+	return nil
 }

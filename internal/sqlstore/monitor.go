@@ -396,11 +396,27 @@ func (db *DB) LastPing(ctx context.Context, id string) (last, created time.Time,
 	return last, fromMS(c), nil
 }
 
-// Retention of raw check results and hourly rollups; daily rollups stay.
-var (
-	CheckRetention = 7 * 24 * time.Hour
-	HourRetention  = 90 * 24 * time.Hour
-)
+// Retention says how long raw check results and hourly rollups are kept;
+// daily rollups stay.
+type Retention struct {
+	Checks time.Duration // raw results (7 days)
+	Hours  time.Duration // hourly rollups (400 days: a year and a season to compare it with)
+}
+
+// DefaultRetention is the retention of a server not told otherwise.
+var DefaultRetention = Retention{Checks: 7 * 24 * time.Hour, Hours: 400 * 24 * time.Hour}
+
+// Validate checks that the retention keeps at least a day of raw results and
+// no less of hourly rollups than of raw results.
+func (r Retention) Validate() error {
+	switch {
+	case r.Checks < 24*time.Hour:
+		return fmt.Errorf("raw check results must be kept at least a day, not %s", r.Checks)
+	case r.Hours < r.Checks:
+		return fmt.Errorf("hourly rollups (%s) must be kept at least as long as raw check results (%s)", r.Hours, r.Checks)
+	}
+	return nil
+}
 
 // expireBatch bounds the rows one expiry transaction deletes, so the
 // writer is never held for long.
@@ -409,15 +425,18 @@ const expireBatch = 20_000
 // ExpireChecks deletes raw check results and hourly rollups past their
 // retention, in transactions of at most expireBatch rows, and returns how
 // many rows went.
-func (db *DB) ExpireChecks(ctx context.Context) (int64, error) {
+func (db *DB) ExpireChecks(ctx context.Context, r Retention) (int64, error) {
 	if err := sqm.Require(ctx, sqm.RoleAdmin); err != nil {
+		return 0, err
+	}
+	if err := r.Validate(); err != nil {
 		return 0, err
 	}
 	var total int64
 	for _, e := range []struct {
 		table, col string
 		keep       time.Duration
-	}{{"monitor_checks", "at", CheckRetention}, {"monitor_hours", "start_at", HourRetention}} {
+	}{{"monitor_checks", "at", r.Checks}, {"monitor_hours", "start_at", r.Hours}} {
 		for {
 			var n int64
 			err := db.write(ctx, func(tx *Tx) error {

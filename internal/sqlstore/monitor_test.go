@@ -217,7 +217,7 @@ func TestExpireChecks(t *testing.T) {
 		if err := e.db.RecordChecks(e.ctx, batch); err != nil {
 			t.Fatal(err)
 		}
-		n, err := e.db.ExpireChecks(e.ctx)
+		n, err := e.db.ExpireChecks(e.ctx, sqlstore.DefaultRetention)
 		if err != nil || n != 3*24 {
 			t.Fatalf("expired %d rows, %v; want the 72 raw results older than 7 days", n, err)
 		}
@@ -225,6 +225,20 @@ func TestExpireChecks(t *testing.T) {
 		a, err := e.db.MonitorAvailability(e.ctx, m.ID, t0, start)
 		if err != nil || a.Checks != 240 || a.FailedChecks != 48 {
 			t.Fatalf("after expiry: %+v, %v; want 240 checks, 48 failed", a, err)
+		}
+		// A shorter retention: raw results older than 2 days go, and the
+		// hourly rollups older than 5 days; the daily rollup still counts
+		// whole days (checks 22 to 237, of which 43 failed).
+		n, err = e.db.ExpireChecks(e.ctx, sqlstore.Retention{Checks: 2 * 24 * time.Hour, Hours: 5 * 24 * time.Hour})
+		if err != nil || n != 5*24+5*24 {
+			t.Fatalf("expired %d rows, %v; want 120 raw results and 120 hourly rollups", n, err)
+		}
+		day := 24 * time.Hour
+		if a, err := e.db.MonitorAvailability(e.ctx, m.ID, t0.Truncate(day).Add(day), start.Truncate(day)); err != nil || a.Checks != 216 || a.FailedChecks != 43 {
+			t.Fatalf("after the shorter expiry: %+v, %v; want 216 checks, 43 failed", a, err)
+		}
+		if _, err := e.db.ExpireChecks(e.ctx, sqlstore.Retention{Checks: time.Hour, Hours: 24 * time.Hour}); err == nil {
+			t.Fatal("a retention of an hour of raw results was taken")
 		}
 	})
 }
