@@ -150,8 +150,8 @@ func TestDeliveriesSurviveAKill(t *testing.T) {
 		}
 	}
 	// Those answered before the kill and sent again are the ones whose
-	// outcome the killed process never recorded: at most the chunk of 32
-	// sends under way.
+	// outcome the killed process never recorded: at most the 32 sends in
+	// flight.
 	if twice > 32 {
 		t.Errorf("%d deliveries arrived twice; at most the 32 in flight at the kill may", twice)
 	}

@@ -74,15 +74,14 @@ func (w *Worker) RunOnce(ctx context.Context, parallel int) int {
 		}
 		return 0
 	}
-	// A chunk at a time: its sends run together and their outcomes are
-	// recorded in one transaction, so that a crash can repeat at most the
-	// chunk under way.
+	// A chunk at a time, each send's outcome recorded as soon as it is
+	// known (SQLite groups the concurrent records into one commit), so that
+	// a crash can repeat only the sends in flight at that instant.
 	for len(batch) > 0 && ctx.Err() == nil {
 		chunk := batch[:min(parallel, len(batch))]
 		batch = batch[len(chunk):]
-		outcomes := make([]sqlstore.Outcome, len(chunk))
 		var wg sync.WaitGroup
-		for i, o := range chunk {
+		for _, o := range chunk {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -93,13 +92,12 @@ func (w *Worker) RunOnce(ctx context.Context, parallel int) int {
 				} else {
 					inc(w.Sent)
 				}
-				outcomes[i] = sqlstore.Outcome{Delivery: o, Err: err}
+				if err := w.Store.FinishDeliveries(ctx, []sqlstore.Outcome{{Delivery: o, Err: err}}); err != nil {
+					w.Log.Error("delivery_record_failed", "delivery", o.ID, "error", err)
+				}
 			}()
 		}
 		wg.Wait()
-		if err := w.Store.FinishDeliveries(ctx, outcomes); err != nil {
-			w.Log.Error("deliveries_record_failed", "deliveries", len(outcomes), "error", err)
-		}
 	}
 	return claimed
 }
