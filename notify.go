@@ -119,10 +119,12 @@ const (
 	NotifySLABreached   = "sla_breached"
 	NotifyMonitorDown   = "monitor_down"
 	NotifyMonitorUp     = "monitor_up"
+	NotifySurveyUnhappy = "survey_unhappy" // a survey rated 1 or 2 reopened its ticket
 )
 
 // NotifyEvents lists the notification events.
-var NotifyEvents = []string{NotifyAlertFiring, NotifyAlertResolved, NotifySLAWarning, NotifySLABreached, NotifyMonitorDown, NotifyMonitorUp}
+var NotifyEvents = []string{NotifyAlertFiring, NotifyAlertResolved, NotifySLAWarning, NotifySLABreached, NotifyMonitorDown, NotifyMonitorUp,
+	NotifySurveyUnhappy}
 
 // Escalations are not routed by rules: a policy names its channels.
 

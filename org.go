@@ -102,6 +102,10 @@ type Actor struct {
 // SystemActor is sqm acting on its own (sweeps, migrations, the demo).
 var SystemActor = Actor{Name: "sqm", Role: RoleAdmin}
 
+// PortalActor is who submits feedback from the public portal: an agent's
+// role for that one use case, under the portal's name in the audit log.
+var PortalActor = Actor{Name: "portal", Role: RoleAgent}
+
 type actorKey struct{}
 
 // WithActor returns a context carrying the actor.

@@ -109,8 +109,30 @@ type Scorecard struct {
 	Incidents IncidentFigures `json:"incidents"`
 	// Alerts are the alerts first seen in the period, with the noisiest
 	// of those seen in it.
-	Alerts  AlertFigures   `json:"alerts"`
-	Targets []TargetFigure `json:"targets"`
+	Alerts AlertFigures `json:"alerts"`
+	// Satisfaction is from the survey answers given in the period, as
+	// DESIGN.md defines CSAT.
+	Satisfaction SatisfactionFigures `json:"satisfaction"`
+	Targets      []TargetFigure      `json:"targets"`
+}
+
+// CSATCount is a count of survey answers and the satisfied ones (4 or 5
+// of 5); CSAT is nil without answers.
+type CSATCount struct {
+	Responses int      `json:"responses"`
+	Satisfied int      `json:"satisfied"`
+	CSAT      *float64 `json:"csat"`
+}
+
+// SatisfactionFigures are the survey answers given in a period, and the
+// same split by the SLA outcome of the tickets rated: every clock met on
+// time, or some clock breached.
+type SatisfactionFigures struct {
+	Responses   int       `json:"responses"`
+	Satisfied   int       `json:"satisfied"`
+	CSAT        *float64  `json:"csat"`
+	SLAMet      CSATCount `json:"sla_met"`
+	SLABreached CSATCount `json:"sla_breached"`
 }
 
 // IncidentFigures are the mean times of the incidents opened in a period:

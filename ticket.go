@@ -74,17 +74,25 @@ type Ticket struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 	OpenedBy    string     `json:"opened_by,omitempty"`
 	Imported    bool       `json:"imported"`
-	SLA         Clocks     `json:"sla"`
-	Events      []Event    `json:"events,omitempty"`
+	// RequesterEmail is the address of the person the ticket is for, where
+	// known; the satisfaction survey goes to it.
+	RequesterEmail string `json:"requester_email,omitempty"`
+	// Kind is a feedback ticket's kind.
+	Kind   FeedbackKind `json:"kind,omitempty"`
+	SLA    Clocks       `json:"sla"`
+	Events []Event      `json:"events,omitempty"`
+	// Survey is the latest satisfaction survey of the ticket.
+	Survey *Survey `json:"survey,omitempty"`
 }
 
 // NewTicket is the input that opens a ticket.
 type NewTicket struct {
-	ServiceID   string     `json:"service_id"`
-	Type        TicketType `json:"type"`
-	Priority    Priority   `json:"priority"`
-	Title       string     `json:"title"`
-	Description string     `json:"description"`
+	ServiceID      string     `json:"service_id"`
+	Type           TicketType `json:"type"`
+	Priority       Priority   `json:"priority"`
+	Title          string     `json:"title"`
+	Description    string     `json:"description"`
+	RequesterEmail string     `json:"requester_email"`
 }
 
 // Limits on free text, in bytes.
@@ -108,7 +116,12 @@ func (t *NewTicket) Validate() error {
 	if err := checkText("title", t.Title, MaxTitle, true); err != nil {
 		return err
 	}
-	return checkText("description", t.Description, MaxBody, false)
+	if err := checkText("description", t.Description, MaxBody, false); err != nil {
+		return err
+	}
+	var err error
+	t.RequesterEmail, err = CheckEmail("requester_email", t.RequesterEmail)
+	return err
 }
 
 // TicketFilter selects tickets for a queue.

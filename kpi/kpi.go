@@ -41,3 +41,13 @@ func Histogram(sorted, bounds []int64) []int {
 	}
 	return counts
 }
+
+// Share returns part / whole, or nil when whole is zero: a CSAT is the
+// share of satisfied answers in all answers.
+func Share(part, whole int) *float64 {
+	if whole <= 0 {
+		return nil
+	}
+	v := float64(part) / float64(whole)
+	return &v
+}

@@ -104,3 +104,22 @@ func TestHistogram(t *testing.T) {
 		t.Fatalf("empty: %v", got)
 	}
 }
+
+func TestShare(t *testing.T) {
+	for _, c := range []struct {
+		part, whole int
+		want        *float64
+	}{
+		{0, 0, nil},
+		{0, 4, f(0)},
+		{9, 10, f(0.9)},
+		{3, 3, f(1)},
+	} {
+		got := Share(c.part, c.whole)
+		if (got == nil) != (c.want == nil) || got != nil && *got != *c.want {
+			t.Errorf("Share(%d, %d) = %v, want %v", c.part, c.whole, got, c.want)
+		}
+	}
+}
+
+func f(v float64) *float64 { return &v }

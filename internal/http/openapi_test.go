@@ -241,9 +241,12 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		Stretches: []sqm.Stretch{{From: at, To: &later, State: "running", Priority: sqm.P1, Target: 15 * time.Minute}}}
 	event := sqm.Event{ID: "9", At: at, Type: sqm.EventSLABreached, By: sqm.BySystem, ActorID: "1", Actor: "admin",
 		Public: true, Body: "b", Status: sqm.StatusResolved, Priority: sqm.P2, Clock: sqm.FirstResponse}
+	rating := 4
 	ticket := sqm.Ticket{ID: "1", Ref: "OLD-1", ServiceID: "2", TeamID: "3", Type: sqm.TypeIncident, Priority: sqm.P1,
 		Status: sqm.StatusNew, Title: "t", Description: "d", OpenedAt: at, UpdatedAt: at, OpenedBy: "4", Imported: true,
-		SLA: sqm.Clocks{FirstResponse: clock, Resolution: clock}, Events: []sqm.Event{event}}
+		SLA: sqm.Clocks{FirstResponse: clock, Resolution: clock}, Events: []sqm.Event{event},
+		RequesterEmail: "u@example.com", Kind: sqm.KindBug, Survey: &sqm.Survey{URL: "http://h/portal/s/1.x", Token: "1.x", Rating: &rating,
+			Comment: "c", SentAt: at, ExpiresAt: later, AnsweredAt: &later}}
 	figures := sqm.ClockFigures{Tickets: 3, Met: 1, Breached: 1, Running: 1, Attainment: &ratio, P50: &secs, P90: &secs, Max: &secs, Stopped: 2,
 		Distribution: []sqm.Bucket{{UpTo: &secs, Count: 2}, {Count: 0}}}
 	policy := sqm.DefaultPolicy("1")
@@ -300,9 +303,10 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		"ClockFigures":   figures,
 		"TargetFigure":   sqm.TargetFigure{Key: sqm.GoalFirstResponse, Goal: 0.95, Comparison: "gte", Actual: &ratio, Met: &yes, Sample: 2},
 		"Scorecard": sqm.Scorecard{From: at, To: later, ServiceID: "1", TeamID: "2", FirstResponse: figures, Resolution: sqm.ClockFigures{Distribution: []sqm.Bucket{}},
-			Incidents: sqm.IncidentFigures{Opened: 2, Acknowledged: 1, Resolved: 1, MTTASeconds: &secs, MTTRSeconds: &secs},
-			Alerts:    sqm.AlertFigures{Alerts: 1, Notifications: 3, Noisiest: []sqm.NoisyAlert{{Name: "A", Service: "s", ServiceID: "1", Received: 3}}},
-			Targets:   []sqm.TargetFigure{sqm.DefaultGoals()[0].Judge(&ratio, 2), sqm.DefaultGoals()[2].Judge(nil, 0)}},
+			Incidents:    sqm.IncidentFigures{Opened: 2, Acknowledged: 1, Resolved: 1, MTTASeconds: &secs, MTTRSeconds: &secs},
+			Alerts:       sqm.AlertFigures{Alerts: 1, Notifications: 3, Noisiest: []sqm.NoisyAlert{{Name: "A", Service: "s", ServiceID: "1", Received: 3}}},
+			Satisfaction: sqm.SatisfactionFigures{Responses: 2, Satisfied: 1, CSAT: &ratio, SLAMet: sqm.CSATCount{Responses: 1, Satisfied: 1, CSAT: &ratio}},
+			Targets:      []sqm.TargetFigure{sqm.DefaultGoals()[0].Judge(&ratio, 2), sqm.DefaultGoals()[2].Judge(nil, 0)}},
 		"Goal":       sqm.DefaultGoals()[0],
 		"GoalList":   sqm.Page[sqm.Goal]{Items: sqm.DefaultGoals()},
 		"AuditEntry": sqm.AuditEntry{ID: "1", At: at, ActorID: "2", Actor: "admin", Action: "ticket.create", ObjectType: "ticket", ObjectID: "3", Detail: map[string]any{"k": 1}},

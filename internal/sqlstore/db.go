@@ -37,6 +37,9 @@ type DB struct {
 
 	// Now returns the current instant; tests replace it.
 	Now func() time.Time
+	// Surveys says when satisfaction surveys go out (zero fields take
+	// sqm.DefaultSurveyPolicy's; Every < 0 surveys every time).
+	Surveys sqm.SurveyPolicy
 	// Committed, if set, hears of the timeline events of each write once
 	// it has committed (metrics count them here).
 	Committed func(events []sqm.Event)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -239,29 +238,57 @@ func (db *DB) Escalate(ctx context.Context) (int, error) {
 
 // ackToken is the secret of a ticket's acknowledgement link: the ticket's
 // ID and an HMAC of it with the installation's key.
-func (tx *Tx) ackToken(ticket int64) (string, error) {
-	key, err := tx.secret("ack")
+func (tx *Tx) ackToken(ticket int64) (string, error) { return tx.signed("ack", ticket) }
+
+// signed makes a link's token for what (purpose:parts): the parts joined by
+// dots, then an HMAC of purpose and parts with the installation's key of
+// that purpose. Only the server can make one; none can be guessed.
+func (tx *Tx) signed(purpose string, parts ...int64) (string, error) {
+	key, err := tx.secret(purpose)
 	if err != nil {
 		return "", err
 	}
-	m := hmac.New(sha256.New, key)
-	fmt.Fprintf(m, "ack:%d", ticket)
-	return strconv.FormatInt(ticket, 10) + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18]), nil
+	return signWith(key, purpose, parts...), nil
+}
+
+// checkSigned reads a token that signed made for purpose with n parts and
+// returns the parts, or bad when the token is not genuine.
+func (tx *Tx) checkSigned(purpose, token string, n int, bad error) ([]int64, error) {
+	fields := strings.Split(token, ".")
+	if len(token) > 200 || len(fields) != n+1 {
+		return nil, bad
+	}
+	parts := make([]int64, n)
+	for i := range parts {
+		v, err := strconv.ParseInt(fields[i], 10, 64)
+		if err != nil || v < 0 || strconv.FormatInt(v, 10) != fields[i] {
+			return nil, bad
+		}
+		parts[i] = v
+	}
+	want, err := tx.signed(purpose, parts...)
+	if err != nil {
+		return nil, err
+	}
+	if !hmac.Equal([]byte(want), []byte(token)) {
+		return nil, bad
+	}
+	return parts, nil
 }
 
 // secret returns the installation's named key, made on first use.
 func (tx *Tx) secret(name string) ([]byte, error) {
+	key, err := readSecret(tx.ctx, tx, name)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return key, err
+	}
 	fresh := make([]byte, 32)
 	rand.Read(fresh) //nolint:errcheck // crypto/rand never fails on Linux
 	if _, err := tx.exec(`INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
 		name, base64.StdEncoding.EncodeToString(fresh)); err != nil {
 		return nil, fmt.Errorf("secret: %w", err)
 	}
-	var v string
-	if err := tx.QueryRowContext(tx.ctx, `SELECT value FROM secrets WHERE name = $1`, name).Scan(&v); err != nil {
-		return nil, fmt.Errorf("secret: %w", err)
-	}
-	return base64.StdEncoding.DecodeString(v)
+	return readSecret(tx.ctx, tx, name)
 }
 
 // AckTarget reads an acknowledgement link: the ticket it names, when the
@@ -317,20 +344,11 @@ func (db *DB) AcknowledgeByLink(ctx context.Context, token string) (sqm.Ticket, 
 }
 
 func (tx *Tx) checkAck(token string) (int64, error) {
-	bad := sqm.Errorf(sqm.ENOTFOUND, "This acknowledgement link is not valid.")
-	idPart, _, ok := strings.Cut(token, ".")
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if !ok || err != nil || len(token) > 100 {
-		return 0, bad
-	}
-	want, err := tx.ackToken(id)
+	parts, err := tx.checkSigned("ack", token, 1, sqm.Errorf(sqm.ENOTFOUND, "This acknowledgement link is not valid."))
 	if err != nil {
 		return 0, err
 	}
-	if !hmac.Equal([]byte(want), []byte(token)) {
-		return 0, bad
-	}
-	return id, nil
+	return parts[0], nil
 }
 
 func dedupe(ids []string) []string {

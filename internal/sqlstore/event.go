@@ -65,12 +65,21 @@ func (tx *Tx) addEvent(tid int64, mk func(at time.Time) sqm.Event) (*ticketRec, 
 		return nil, err
 	}
 	t.Events = events
+	if err := needsPublicReply(t, ev); err != nil {
+		return nil, err
+	}
+	was := t.Status
 	apply(t, ev)
 	if err := tx.appendEvent(t, &ev); err != nil {
 		return nil, err
 	}
 	if err := tx.settle(t, t.Events, r); err != nil {
 		return nil, err
+	}
+	if t.Status == sqm.StatusResolved && !was.Done() {
+		if err := tx.survey(t); err != nil {
+			return nil, err
+		}
 	}
 	return t, tx.audit("ticket.event", "ticket", tid, ev)
 }

@@ -26,6 +26,7 @@ type ticketRec struct {
 	sqm.Ticket
 	id, serviceID int64
 	clocks        [2]clockRow // first response, resolution
+	byRequester   bool        // opened by its requester (from the feedback portal)
 }
 
 var clockNames = [2]sqm.ClockName{sqm.FirstResponse, sqm.Resolution}

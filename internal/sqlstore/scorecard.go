@@ -58,6 +58,9 @@ func (db *DB) Scorecard(ctx context.Context, q sqm.ScorecardQuery) (sqm.Scorecar
 	if sc.Alerts, err = db.alertFigures(ctx, monitors, ms(q.From), ms(q.To)); err != nil {
 		return sc, err
 	}
+	if sc.Satisfaction, err = db.satisfaction(ctx, w, ms(q.From), ms(q.To)); err != nil {
+		return sc, err
+	}
 	if q.Summary {
 		fr, res, err := db.summary(ctx, ms(q.From), ms(q.To), w, now)
 		if err != nil {
@@ -108,9 +111,9 @@ func (db *DB) judge(ctx context.Context, sc sqm.Scorecard) (sqm.Scorecard, error
 			sc.Targets = append(sc.Targets, g.Judge(sc.Resolution.Attainment, sc.Resolution.Met+sc.Resolution.Breached))
 		case sqm.GoalFailureRate:
 			sc.Targets = append(sc.Targets, g.Judge(sc.Availability.FailureRate, sc.Availability.Checks))
+		case sqm.GoalSatisfaction:
+			sc.Targets = append(sc.Targets, g.Judge(sc.Satisfaction.CSAT, sc.Satisfaction.Responses))
 		default:
-			// Satisfaction is measured by surveys; until they report, the
-			// goal has no figure.
 			sc.Targets = append(sc.Targets, g.Judge(nil, 0))
 		}
 	}

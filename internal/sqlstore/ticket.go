@@ -28,6 +28,7 @@ func (db *DB) CreateTicket(ctx context.Context, nt sqm.NewTicket) (sqm.Ticket, e
 		t = &ticketRec{Ticket: sqm.Ticket{
 			ServiceID: nt.ServiceID, Type: nt.Type, Priority: nt.Priority, Status: sqm.StatusNew,
 			Title: nt.Title, Description: nt.Description, OpenedAt: tx.now, OpenedBy: tx.actor.UserID,
+			RequesterEmail: nt.RequesterEmail,
 		}, serviceID: sid.Int64}
 		return tx.openTicket(t, nil)
 	})
@@ -46,7 +47,11 @@ func (tx *Tx) openTicket(t *ticketRec, more []sqm.NewEvent) error {
 	}
 	t.TeamID = nullIDString(r.team)
 	events := make([]sqm.Event, 0, len(more)+1)
-	events = append(events, sqm.Event{At: t.OpenedAt, Type: sqm.EventOpened, By: sqm.ByStaff, Priority: t.Priority})
+	by := sqm.ByStaff
+	if t.byRequester {
+		by = sqm.ByRequester
+	}
+	events = append(events, sqm.Event{At: t.OpenedAt, Type: sqm.EventOpened, By: by, Priority: t.Priority})
 	for i, ne := range more {
 		ev := ne.Event(ne.At.UTC().Truncate(time.Millisecond))
 		if err := sqm.CheckTransition(t.Status, t.Priority, ev); err != nil {
@@ -65,13 +70,14 @@ func (tx *Tx) openTicket(t *ticketRec, more []sqm.NewEvent) error {
 	t.id, err = tx.insert(`INSERT INTO tickets (ref, service_id, team_id, type, priority, status, title, description,
 		opened_at, updated_at, opened_by, imported,
 		fr_target, fr_elapsed, fr_due_at, fr_met_at, fr_warn_at, fr_paused, fr_warned, fr_breach_noted,
-		res_target, res_elapsed, res_due_at, res_met_at, res_warn_at, res_paused, res_warned, res_breach_noted, next_at)
+		res_target, res_elapsed, res_due_at, res_met_at, res_warn_at, res_paused, res_warned, res_breach_noted, next_at, requester_email)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`,
+		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)`,
 		ref, t.serviceID, r.team, t.Type, t.Priority, t.Status, t.Title, t.Description,
 		ms(t.OpenedAt), ms(tx.now), opener, t.Imported,
 		fr.target, fr.elapsed, fr.dueAt, fr.metAt, fr.warnAt, fr.paused, fr.warned, fr.breachNoted,
-		res.target, res.elapsed, res.dueAt, res.metAt, res.warnAt, res.paused, res.warned, res.breachNoted, nextAt(t.clocks))
+		res.target, res.elapsed, res.dueAt, res.metAt, res.warnAt, res.paused, res.warned, res.breachNoted, nextAt(t.clocks),
+		t.RequesterEmail)
 	if err != nil {
 		return fmt.Errorf("open ticket: %w", err)
 	}
@@ -159,6 +165,14 @@ func (db *DB) GetTicket(ctx context.Context, id string) (sqm.Ticket, error) {
 	}
 	t.Events = events
 	t.SLA = computeAt(events, r, db.Now(), t)
+	if t.Type == sqm.TypeFeedback {
+		if err := db.ro.QueryRowContext(ctx, `SELECT kind FROM feedback WHERE ticket_id = $1`, tid).Scan(&t.Kind); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return sqm.Ticket{}, fmt.Errorf("feedback: %w", err)
+		}
+	}
+	if t.Survey, err = surveyOf(ctx, db.ro, tid); err != nil {
+		return sqm.Ticket{}, err
+	}
 	return t.Ticket, nil
 }
 
@@ -172,7 +186,7 @@ func computeAt(events []sqm.Event, r rules, now time.Time, t *ticketRec) sqm.Clo
 const ticketColumns = `SELECT id, ref, service_id, team_id, type, priority, status, title, description, opened_at, updated_at,
 	opened_by, imported,
 	fr_target, fr_elapsed, fr_due_at, fr_met_at, fr_warn_at, fr_paused, fr_warned, fr_breach_noted,
-	res_target, res_elapsed, res_due_at, res_met_at, res_warn_at, res_paused, res_warned, res_breach_noted
+	res_target, res_elapsed, res_due_at, res_met_at, res_warn_at, res_paused, res_warned, res_breach_noted, requester_email
 	FROM tickets`
 
 func loadTicket(ctx context.Context, q querier, id int64) (*ticketRec, error) {
@@ -205,7 +219,7 @@ func scanTicket(s scanner) (*ticketRec, error) {
 	err := s.Scan(&t.id, &ref, &t.serviceID, &team, &t.Type, &t.Priority, &t.Status, &t.Title, &t.Description,
 		&opened, &updated, &openedBy, &t.Imported,
 		&fr.target, &fr.elapsed, &fr.dueAt, &fr.metAt, &fr.warnAt, &fr.paused, &fr.warned, &fr.breachNoted,
-		&res.target, &res.elapsed, &res.dueAt, &res.metAt, &res.warnAt, &res.paused, &res.warned, &res.breachNoted)
+		&res.target, &res.elapsed, &res.dueAt, &res.metAt, &res.warnAt, &res.paused, &res.warned, &res.breachNoted, &t.RequesterEmail)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,168 @@
+package sqm
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// FeedbackKind is what a piece of user feedback is about.
+type FeedbackKind string
+
+// The kinds of feedback.
+const (
+	KindBug        FeedbackKind = "bug"
+	KindSuggestion FeedbackKind = "suggestion"
+	KindComplaint  FeedbackKind = "complaint"
+	KindQuestion   FeedbackKind = "question"
+	KindPraise     FeedbackKind = "praise"
+)
+
+// FeedbackKinds lists the kinds in the order a form offers them.
+var FeedbackKinds = []FeedbackKind{KindBug, KindSuggestion, KindComplaint, KindQuestion, KindPraise}
+
+// Valid reports whether k is a known kind.
+func (k FeedbackKind) Valid() bool { return contains(FeedbackKinds, k) }
+
+// Priority is the priority a new piece of feedback of kind k gets: P3 for
+// what stands in a user's way (a bug, a complaint, a question), P4 for the
+// rest. Agents change it as they triage.
+func (k FeedbackKind) Priority() Priority {
+	switch k {
+	case KindBug, KindComplaint, KindQuestion:
+		return P3
+	}
+	return P4
+}
+
+// Limits on feedback, in bytes.
+const (
+	MaxFeedbackTitle = 200
+	MaxFeedbackText  = 10_000
+	MaxEmail         = 254
+	MaxSurveyComment = 2_000
+)
+
+// NewFeedback is what a submitter sends, from the public portal or through
+// the API of a product that embeds its own form.
+type NewFeedback struct {
+	ServiceID    string       `json:"service_id"`
+	Kind         FeedbackKind `json:"kind"`
+	Title        string       `json:"title"`
+	Description  string       `json:"description"`
+	ContactEmail string       `json:"contact_email"`
+}
+
+// Validate checks a submission and tidies its e-mail address.
+func (f *NewFeedback) Validate() error {
+	if f.ServiceID == "" {
+		return FieldError("service_id", "Choose the service the feedback is about.")
+	}
+	if !f.Kind.Valid() {
+		return FieldError("kind", "Kind must be one of bug, suggestion, complaint, question, praise.")
+	}
+	if err := checkText("title", f.Title, MaxFeedbackTitle, true); err != nil {
+		return err
+	}
+	if err := checkText("description", f.Description, MaxFeedbackText, true); err != nil {
+		return err
+	}
+	var err error
+	f.ContactEmail, err = CheckEmail("contact_email", f.ContactEmail)
+	return err
+}
+
+// CheckEmail validates an optional bare e-mail address (no display name)
+// and returns it trimmed.
+func CheckEmail(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if len(s) > MaxEmail {
+		return "", FieldError(field, "The e-mail address is longer than %d characters.", MaxEmail)
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return "", FieldError(field, "%q is not an e-mail address such as name@example.com.", s)
+	}
+	return s, nil
+}
+
+// FeedbackReceipt answers a submission: the ticket it opened and the
+// submitter's private tracking link, shown once.
+type FeedbackReceipt struct {
+	TicketID    string `json:"ticket_id"`
+	TrackingURL string `json:"tracking_url"`
+	Token       string `json:"-"`
+}
+
+// Tracking is what the submitter sees through the tracking link: the
+// public part of the ticket only, never internal notes.
+type Tracking struct {
+	TicketID    string        `json:"ticket_id"`
+	Kind        FeedbackKind  `json:"kind"`
+	Service     string        `json:"service"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Status      Status        `json:"status"`
+	OpenedAt    time.Time     `json:"opened_at"`
+	Replies     []PublicReply `json:"replies"`
+	Survey      *Survey       `json:"survey,omitempty"`
+}
+
+// PublicReply is one public message on a ticket: from staff, or from the
+// submitter.
+type PublicReply struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Author string    `json:"author,omitempty"` // the agent's name; empty for the submitter
+	Body   string    `json:"body"`
+}
+
+// Survey asks the requester of a resolved ticket how satisfied they are.
+// One answer per survey, until it expires.
+type Survey struct {
+	URL        string     `json:"url"`
+	Token      string     `json:"token"`
+	Rating     *int       `json:"rating"`
+	Comment    string     `json:"comment"`
+	SentAt     time.Time  `json:"sent_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+}
+
+// Open reports whether the survey still takes an answer at instant now.
+func (s *Survey) Open(now time.Time) bool { return s.Rating == nil && now.Before(s.ExpiresAt) }
+
+// SurveyAnswer is a requester's answer to a survey.
+type SurveyAnswer struct {
+	Rating  int    `json:"rating"`
+	Comment string `json:"comment"`
+}
+
+// Validate checks an answer.
+func (a *SurveyAnswer) Validate() error {
+	if a.Rating < 1 || a.Rating > 5 {
+		return FieldError("rating", "Rating must be a whole number from 1 (very dissatisfied) to 5 (very satisfied).")
+	}
+	return checkText("comment", a.Comment, MaxSurveyComment, false)
+}
+
+// Satisfied reports whether a rating counts as satisfied: 4 or 5 of 5.
+func Satisfied(rating int) bool { return rating >= 4 }
+
+// Unhappy reports whether a rating reopens its ticket: 1 or 2 of 5.
+func Unhappy(rating int) bool { return rating <= 2 }
+
+// SurveyPolicy is when surveys go out.
+type SurveyPolicy struct {
+	// Valid is how long a survey takes an answer (14 days).
+	Valid time.Duration
+	// Every is the least time between two surveys to one address for
+	// incidents and requests (30 days); feedback is always surveyed.
+	Every time.Duration
+}
+
+// DefaultSurveyPolicy is the policy of an installation not told otherwise.
+var DefaultSurveyPolicy = SurveyPolicy{Valid: 14 * 24 * time.Hour, Every: 30 * 24 * time.Hour}

@@ -1,0 +1,189 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sqmhq/sqm"
+)
+
+// SubmitFeedback opens a feedback ticket on the named service, opened by its
+// requester, with SLA clocks from the service's policy, and returns the
+// submitter's private tracking token. Agents and up: the public portal calls
+// it as sqm.PortalActor.
+func (db *DB) SubmitFeedback(ctx context.Context, nf sqm.NewFeedback) (sqm.FeedbackReceipt, error) {
+	var out sqm.FeedbackReceipt
+	if err := sqm.Require(ctx, sqm.RoleAgent); err != nil {
+		return out, err
+	}
+	if err := nf.Validate(); err != nil {
+		return out, err
+	}
+	sid, err := refID("service_id", "Service", nf.ServiceID)
+	if err != nil {
+		return out, err
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		var one int
+		if err := tx.QueryRowContext(tx.ctx, `SELECT 1 FROM services WHERE id = $1`, sid.Int64).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return sqm.FieldError("service_id", "No service %s takes feedback.", nf.ServiceID)
+		} else if err != nil {
+			return fmt.Errorf("feedback: %w", err)
+		}
+		t := &ticketRec{Ticket: sqm.Ticket{
+			ServiceID: nf.ServiceID, Type: sqm.TypeFeedback, Priority: nf.Kind.Priority(), Status: sqm.StatusNew,
+			Title: nf.Title, Description: nf.Description, OpenedAt: tx.now, RequesterEmail: nf.ContactEmail, Kind: nf.Kind,
+		}, serviceID: sid.Int64, byRequester: true}
+		if err := tx.openTicket(t, nil); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO feedback (ticket_id, kind, tracking, created_at) VALUES ($1, $2, 1, $3)`,
+			t.id, nf.Kind, ms(tx.now)); err != nil {
+			return fmt.Errorf("feedback: %w", err)
+		}
+		token, err := tx.signed("track", t.id, 1)
+		if err != nil {
+			return err
+		}
+		out = sqm.FeedbackReceipt{TicketID: t.ID, Token: token}
+		return tx.audit("feedback.submit", "ticket", t.id, map[string]any{"kind": nf.Kind})
+	})
+	return out, err
+}
+
+// RenewTracking revokes a feedback ticket's tracking link and returns a
+// new one, for an agent to pass on. Agents and up.
+func (db *DB) RenewTracking(ctx context.Context, id string) (string, error) {
+	if err := sqm.Require(ctx, sqm.RoleAgent); err != nil {
+		return "", err
+	}
+	tid, err := parseID("Ticket", id)
+	if err != nil {
+		return "", err
+	}
+	var token string
+	err = db.write(ctx, func(tx *Tx) error {
+		var gen int64
+		err := tx.QueryRowContext(tx.ctx, `UPDATE feedback SET tracking = tracking + 1 WHERE ticket_id = $1 RETURNING tracking`, tid).Scan(&gen)
+		if errors.Is(err, sql.ErrNoRows) {
+			return sqm.Errorf(sqm.ENOTFOUND, "Ticket %d has no tracking link: it did not come from the feedback portal.", tid)
+		}
+		if err != nil {
+			return fmt.Errorf("tracking: %w", err)
+		}
+		if token, err = tx.signed("track", tid, gen); err != nil {
+			return err
+		}
+		return tx.audit("feedback.tracking_renewed", "ticket", tid, nil)
+	})
+	return token, err
+}
+
+var errBadTracking = sqm.Errorf(sqm.ENOTFOUND, "This tracking link is not valid. It may have been replaced by a newer one.")
+
+// trackedTicket reads a tracking token: the ticket it names, while the link
+// is the ticket's current one.
+func (tx *Tx) trackedTicket(token string) (int64, error) {
+	parts, err := tx.checkSigned("track", token, 2, errBadTracking)
+	if err != nil {
+		return 0, err
+	}
+	var gen int64
+	err = tx.QueryRowContext(tx.ctx, `SELECT tracking FROM feedback WHERE ticket_id = $1`, parts[0]).Scan(&gen)
+	if errors.Is(err, sql.ErrNoRows) || gen != parts[1] {
+		return 0, errBadTracking
+	}
+	if err != nil {
+		return 0, fmt.Errorf("tracking: %w", err)
+	}
+	return parts[0], nil
+}
+
+// Track returns what the submitter may see of their feedback: its public
+// replies and its survey, never internal notes. No role: the token is the
+// authority.
+func (db *DB) Track(ctx context.Context, token string) (sqm.Tracking, error) {
+	var tr sqm.Tracking
+	// A write transaction: the first link ever checked makes the key.
+	err := db.write(ctx, func(tx *Tx) error {
+		tid, err := tx.trackedTicket(token)
+		if err != nil {
+			return err
+		}
+		t, err := loadTicket(tx.ctx, tx, tid)
+		if err != nil {
+			return err
+		}
+		events, err := loadEvents(tx.ctx, tx, tid)
+		if err != nil {
+			return err
+		}
+		tr = sqm.Tracking{TicketID: t.ID, Title: t.Title, Description: t.Description, Status: t.Status, OpenedAt: t.OpenedAt,
+			Replies: []sqm.PublicReply{}}
+		if err := tx.QueryRowContext(tx.ctx, `SELECT f.kind, s.name FROM feedback f JOIN services s ON s.id = $2 WHERE f.ticket_id = $1`,
+			tid, t.serviceID).Scan(&tr.Kind, &tr.Service); err != nil {
+			return fmt.Errorf("tracking: %w", err)
+		}
+		for _, e := range events {
+			if e.Type != sqm.EventComment || !e.Public || (e.By != sqm.ByStaff && e.By != sqm.ByRequester) {
+				continue
+			}
+			r := sqm.PublicReply{At: e.At, By: e.By, Body: e.Body}
+			if e.By == sqm.ByStaff {
+				r.Author = e.Actor
+			}
+			tr.Replies = append(tr.Replies, r)
+		}
+		tr.Survey, err = tx.latestSurvey(tid)
+		return err
+	})
+	return tr, err
+}
+
+// ReplyByTracking adds the submitter's public reply to their feedback; one
+// waiting on them goes back to in progress. No role: the token is the
+// authority.
+func (db *DB) ReplyByTracking(ctx context.Context, token, body string) error {
+	ne := sqm.NewEvent{Type: sqm.EventComment, By: sqm.ByRequester, Public: ptr(true), Body: body}
+	if err := ne.Validate(); err != nil {
+		return err
+	}
+	if len(body) > sqm.MaxFeedbackText {
+		return sqm.FieldError("body", "A reply is at most %d bytes.", sqm.MaxFeedbackText)
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		tid, err := tx.trackedTicket(token)
+		if err != nil {
+			return err
+		}
+		t, err := tx.addEvent(tid, ne.Event)
+		if err != nil {
+			return err
+		}
+		if t.Status == sqm.StatusWaitingOnCustomer {
+			_, err = tx.addEvent(tid, func(at time.Time) sqm.Event {
+				return sqm.Event{At: at, Type: sqm.EventStatus, By: sqm.BySystem, Status: sqm.StatusInProgress}
+			})
+		}
+		return err
+	})
+}
+
+// needsPublicReply refuses to resolve or close a feedback ticket that has
+// had no public reply from staff: the loop is closed with the submitter.
+func needsPublicReply(t *ticketRec, ev sqm.Event) error {
+	if t.Type != sqm.TypeFeedback || t.Imported || ev.Type != sqm.EventStatus || !ev.Status.Done() || t.Status.Done() {
+		return nil
+	}
+	for _, e := range t.Events {
+		if e.Type == sqm.EventComment && e.By == sqm.ByStaff && e.Public {
+			return nil
+		}
+	}
+	return sqm.Errorf(sqm.ECONFLICT, "Feedback is resolved or closed only after a public reply to the person who sent it; reply first.")
+}
+
+func ptr[T any](v T) *T { return &v }
