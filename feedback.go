@@ -133,7 +133,7 @@ type Survey struct {
 }
 
 // Open reports whether the survey still takes an answer at instant now.
-func (s *Survey) Open(now time.Time) bool { return s.Rating == nil && now.Before(s.ExpiresAt) }
+func (s Survey) Open(now time.Time) bool { return s.Rating == nil && now.Before(s.ExpiresAt) }
 
 // SurveyAnswer is a requester's answer to a survey.
 type SurveyAnswer struct {

@@ -36,6 +36,9 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showTicket(w http.ResponseWriter, r *http.Request) {
 	t, err := s.db.GetTicket(r.Context(), r.PathValue("id"))
+	if err == nil && t.Survey != nil {
+		t.Survey.URL = surveyURL(r, t.Survey.Token)
+	}
 	s.reply(w, r, http.StatusOK, t, err)
 }
 

@@ -49,6 +49,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/tickets/{id}", a(s.showTicket))
 	mux.HandleFunc("POST /api/v1/tickets/{id}/events", a(s.createEvent))
 	mux.HandleFunc("POST /api/v1/import/tickets", a(s.importTickets))
+	mux.HandleFunc("POST /api/v1/tickets/{id}/tracking", a(s.renewTracking))
+	mux.HandleFunc("POST /api/v1/feedback", a(s.submitFeedback))
+	mux.HandleFunc("POST /api/v1/surveys/{token}", s.answerSurvey)
 
 	mux.HandleFunc("GET /api/v1/monitors", a(s.listMonitors))
 	mux.HandleFunc("POST /api/v1/monitors", a(s.createMonitor))
@@ -119,6 +122,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account", c(sqm.RoleViewer, s.saveAccount))
 	s.monitorRoutes(mux)
 	s.statusRoutes(mux)
+	s.portalRoutes(mux)
 	s.adminRoutes(mux)
 }
 

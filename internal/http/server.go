@@ -23,6 +23,7 @@ type Server struct {
 	handler  http.Handler
 	ui       *ui
 	failures *failures
+	portal   *limiter
 }
 
 // New builds the server's routes on db; it fails if a template is broken.
@@ -31,7 +32,8 @@ func New(db *sqlstore.DB, log *slog.Logger, metrics *Metrics) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, log: log, metrics: metrics, ui: u, failures: &failures{m: map[string][]time.Time{}}}
+	s := &Server{db: db, log: log, metrics: metrics, ui: u, failures: &failures{m: map[string][]time.Time{}},
+		portal: newLimiter(10, 10)}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.observe(mux)
