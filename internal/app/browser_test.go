@@ -218,6 +218,27 @@ func TestConsoleInBrowser(t *testing.T) {
 		shot(t, ctx, "admin-notifications")
 	})
 
+	t.Run("a maintenance window planned in its form shows on the monitoring page; its forms fit at 360 px", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(c.base+"/monitors"), chromedp.WaitVisible(`#maint-heading`),
+			chromedp.Click(`#maint-heading ~ details summary`), chromedp.WaitVisible(`#maint_title`),
+			chromedp.SendKeys(`#maint_title`, "Cache flush"), chromedp.SetValue(`#maint_service_id`, svc["id"].(string)),
+			chromedp.Submit(`#maint_title`), chromedp.WaitVisible(`.notice`))
+		if list := run(t, ctx, chromedp.Text(`#maint-heading ~ ul.rows`)); !strings.Contains(list, "Cache flush") {
+			t.Fatalf("the maintenance windows read %q", list)
+		}
+		// At phone width, the open forms fit (the monitor list's own table is wider than a phone).
+		do(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(c.base+"/monitors"), chromedp.WaitVisible(`#maint-heading`),
+			chromedp.Click(`#maint-heading ~ details summary`), chromedp.Click(`#silence-heading ~ details summary`),
+			chromedp.WaitVisible(`#silence_ends_at`))
+		wide := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("form[action^='/monitors/'] :is(input, select, textarea, button)")]
+			.filter(e => e.type !== "hidden" && e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.id || e.textContent)`))
+		shot(t, ctx, "monitors-forms-360")
+		do(t, ctx, chromedp.EmulateViewport(1280, 900))
+		if len(wide) > 0 {
+			t.Fatalf("at 360 px, the maintenance and silence forms have inputs past the edge: %v", wide)
+		}
+	})
+
 	t.Run("the public status page shows 90 days of bars, at 1280 and at 360 px", func(t *testing.T) {
 		portal, mobile := adminNamed(t, c, "/api/v1/services", "Customer Portal"), adminNamed(t, c, "/api/v1/services", "Mobile App")
 		history(t, a, c, portal["id"].(string), "Portal health", 75, map[int]time.Duration{40: 3 * time.Hour, 25: time.Minute, 12: 5 * time.Minute})

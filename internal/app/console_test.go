@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/testdb"
@@ -80,6 +81,8 @@ func TestConsoleRoles(t *testing.T) {
 	svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "Payments"})
 	tk := c.must(201, "POST", "/api/v1/tickets", map[string]any{"service_id": svc["id"], "type": "incident", "priority": "P2", "title": "x"})
 	id := tk["id"].(string)
+	ch := c.must(201, "POST", "/api/v1/channels", map[string]any{"name": "ops", "type": "webhook", "url": "http://127.0.0.1:9/hook"})["id"].(string)
+	inDays := time.Now().AddDate(0, 0, 20).Format("2006-01-02T15:04") // a silence's end, whatever the user's zone
 	type action struct {
 		name     string
 		method   string
@@ -105,7 +108,14 @@ func TestConsoleRoles(t *testing.T) {
 			"target": {"127.0.0.1:9"}, "interval": {"1m"}, "timeout": {"5s"}, "down_after": {"3"}, "up_after": {"1"}, "priority": {"P2"}}, sqm.RoleManager, 303},
 		{"create a heartbeat monitor", "POST", "/monitors", url.Values{"name": {"Backup ROLE"}, "service_id": {svc["id"].(string)}, "type": {"heartbeat"},
 			"target": {""}, "interval": {"1h"}, "timeout": {"5s"}, "down_after": {"1"}, "up_after": {"1"}, "priority": {"P3"}, "grace": {"10m"}, "warn_days": {"14"}}, sqm.RoleManager, 303},
+		{"plan a maintenance window", "POST", "/monitors/maintenance", url.Values{"title": {"Upgrade ROLE"}, "starts_at": {"2030-01-02T10:00"},
+			"ends_at": {"2030-01-02T12:00"}}, sqm.RoleManager, 303},
+		{"silence alerts", "POST", "/monitors/silences", url.Values{"matchers": {"alertname=ROLE"}, "ends_at": {inDays}}, sqm.RoleAgent, 303},
 		{"see the notification settings", "GET", "/admin/notifications?status=failed", nil, sqm.RoleManager, 200},
+		{"create an escalation policy", "POST", "/admin/notifications/escalation", url.Values{"name": {"Escalate ROLE"}, "level1_channel_ids": {ch}},
+			sqm.RoleManager, 303},
+		{"create an on-call schedule", "POST", "/admin/notifications/schedules", url.Values{"name": {"Rota ROLE"}, "timezone": {"UTC"},
+			"start": {"2026-01-05"}, "handoff": {"09:00"}, "days": {"7"}, "member_user": {"1"}, "member_channel": {ch}}, sqm.RoleManager, 303},
 		{"create a channel", "POST", "/admin/notifications/channels", url.Values{"name": {"hook ROLE"}, "type": {"webhook"},
 			"url": {"http://127.0.0.1:9/hook"}, "lang": {"zh"}}, sqm.RoleManager, 303},
 	}

@@ -41,6 +41,10 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/notifications/channels", c(m, s.adminCreateChannel))
 	mux.HandleFunc("POST /admin/notifications/rules", c(m, s.adminCreateRule))
 	mux.HandleFunc("POST /admin/notifications/rules/{id}/delete", c(m, s.adminDeleteRule))
+	mux.HandleFunc("POST /admin/notifications/escalation", c(m, s.adminCreateEscalation))
+	mux.HandleFunc("POST /admin/notifications/escalation/{id}/delete", c(m, s.adminDeleteEscalation))
+	mux.HandleFunc("POST /admin/notifications/schedules", c(m, s.adminCreateSchedule))
+	mux.HandleFunc("POST /admin/notifications/schedules/{id}/delete", c(m, s.adminDeleteSchedule))
 
 	mux.HandleFunc("GET /admin/goals", c(m, s.adminGoals))
 	mux.HandleFunc("POST /admin/goals/{key}", c(m, s.adminUpdateGoal))
@@ -113,6 +117,15 @@ func (f adminForm) Attr(form, id string, hints ...string) template.HTMLAttr {
 	return template.HTMLAttr(b.String())
 }
 
+// prefixed names the input at fault by its id on a page whose forms share
+// field names: the form's inputs are prefix + field ("maint_title").
+func (f adminForm) prefixed(prefix string) adminForm {
+	if f.Field != "" {
+		f.Field = prefix + f.Field
+	}
+	return f
+}
+
 // formError turns a refused write into the state of its form. It reports
 // false, having answered, when the error is no fault of the input (not
 // found, forbidden, internal).
@@ -165,6 +178,10 @@ func inputLabel(p *page, id string) string {
 		"sla_policy_id": "admin.policy", "timezone": "admin.timezone", "holidays": "admin.holidays",
 		"workdays": "admin.workdays", "holiday_set": "admin.holiday_set", "calendar_id": "admin.calendar",
 		"warn_at_percent": "admin.warn", "role": "admin.role", "password": "admin.password", "user": "admin.user",
+		"service_id": "tickets.service", "title": "mon.maint.title", "starts_at": "mon.starts_at", "ends_at": "mon.ends_at",
+		"matchers": "mon.matchers", "comment": "mon.comment", "service_ids": "notify.policy.services", "levels": "notify.levels",
+		"start": "notify.start", "handoff": "notify.handoff", "days": "notify.days", "members": "notify.members",
+		"overrides": "notify.overrides",
 	}[id]
 	if !ok {
 		return ""
@@ -218,7 +235,7 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string, notice string
 // known notices are shown.
 func doneNotice(r *http.Request, p *page) {
 	switch v := r.URL.Query().Get("done"); v {
-	case "created", "saved", "revoked", "password", "deleted":
+	case "created", "saved", "revoked", "password", "deleted", "ended":
 		p.Notice = p.T("admin.done." + v)
 	}
 }

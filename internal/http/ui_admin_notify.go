@@ -8,21 +8,28 @@ import (
 	"github.com/sqmhq/sqm/internal/sqlstore"
 )
 
-// notifyPage is the notification settings: channels, rules and the latest
-// deliveries, failed ones first to see.
+// notifyPage is the notification settings: channels, rules, escalation
+// policies, on-call schedules and the latest deliveries, failed ones first
+// to see.
 type notifyPage struct {
-	F           adminForm
-	Channel     sqm.Channel
-	Rule        sqm.NotificationRule
-	Channels    []sqm.Channel
-	Rules       []sqm.NotificationRule
-	Deliveries  []sqm.Delivery
-	Services    []sqm.Service
-	ChannelName map[string]string
-	ServiceName map[string]string
-	Status      string
-	Policies    []sqm.EscalationPolicy
-	Schedules   []scheduleRow
+	F            adminForm
+	Channel      sqm.Channel
+	Rule         sqm.NotificationRule
+	Policy       escalationForm
+	Schedule     scheduleForm
+	Channels     []sqm.Channel
+	Rules        []sqm.NotificationRule
+	Deliveries   []sqm.Delivery
+	Services     []sqm.Service
+	Users        []sqm.User
+	ChannelName  map[string]string
+	ServiceName  map[string]string
+	UserName     map[string]string
+	ScheduleName map[string]string
+	Status       string
+	Policies     []sqm.EscalationPolicy
+	Schedules    []scheduleRow
+	Zones        []string
 }
 
 // scheduleRow is a schedule with who it has on call now.
@@ -31,9 +38,14 @@ type scheduleRow struct {
 	Now sqm.OnCall
 }
 
+// newNotifyPage is the notification settings with their forms as first shown.
+func newNotifyPage(p *page) notifyPage {
+	return notifyPage{Channel: sqm.Channel{Type: sqm.ChannelWebhook, Lang: p.Lang}, Policy: newEscalationForm(), Schedule: newScheduleForm(p)}
+}
+
 func (s *Server) adminNotify(w http.ResponseWriter, r *http.Request, p *page) {
 	doneNotice(r, p)
-	s.showNotify(w, r, p, http.StatusOK, notifyPage{Channel: sqm.Channel{Type: sqm.ChannelWebhook, Lang: p.Lang}})
+	s.showNotify(w, r, p, http.StatusOK, newNotifyPage(p))
 }
 
 func (s *Server) showNotify(w http.ResponseWriter, r *http.Request, p *page, status int, d notifyPage) {
@@ -69,17 +81,26 @@ func (s *Server) showNotify(w http.ResponseWriter, r *http.Request, p *page, sta
 		s.uiError(w, r, p, err)
 		return
 	}
+	if d.Users, err = all(func(c string) (sqm.Page[sqm.User], error) { return s.db.ListUsers(ctx, c, sqlstore.MaxLimit) }); err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	d.ChannelName, d.ServiceName, d.UserName, d.ScheduleName = map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}
 	for _, sch := range schedules {
 		who, _ := s.db.WhoIsOnCall(ctx, sch.ID, p.Now) // nobody on call is shown as such
 		d.Schedules = append(d.Schedules, scheduleRow{sch, who})
+		d.ScheduleName[sch.ID] = sch.Name
 	}
-	d.ChannelName, d.ServiceName = map[string]string{}, map[string]string{}
 	for _, c := range d.Channels {
 		d.ChannelName[c.ID] = c.Name
 	}
 	for _, svc := range d.Services {
 		d.ServiceName[svc.ID] = svc.Name
 	}
+	for _, u := range d.Users {
+		d.UserName[u.ID] = u.Name
+	}
+	d.Zones = zoneHints
 	p.Title, p.Nav, p.Data = p.T("admin.notify"), "admin", d
 	s.render(w, status, "admin_notify", p)
 }
@@ -91,7 +112,9 @@ func (s *Server) adminCreateChannel(w http.ResponseWriter, r *http.Request, p *p
 	if _, err := s.db.CreateChannel(r.Context(), in); err != nil {
 		if fe, ok := s.formError(w, r, p, err, "channel"); ok {
 			in.Secret = ""
-			s.showNotify(w, r, p, http.StatusUnprocessableEntity, notifyPage{F: fe, Channel: in})
+			d := newNotifyPage(p)
+			d.F, d.Channel = fe, in
+			s.showNotify(w, r, p, http.StatusUnprocessableEntity, d)
 		}
 		return
 	}
@@ -109,7 +132,9 @@ func (s *Server) adminCreateRule(w http.ResponseWriter, r *http.Request, p *page
 	}
 	if _, err := s.db.CreateRule(r.Context(), in); err != nil {
 		if fe, ok := s.formError(w, r, p, err, "rule"); ok {
-			s.showNotify(w, r, p, http.StatusUnprocessableEntity, notifyPage{F: fe, Rule: in, Channel: sqm.Channel{Type: sqm.ChannelWebhook}})
+			d := newNotifyPage(p)
+			d.F, d.Rule = fe, in
+			s.showNotify(w, r, p, http.StatusUnprocessableEntity, d)
 		}
 		return
 	}

@@ -11,11 +11,16 @@ import (
 )
 
 // monitorRoutes lists the monitoring pages: everyone signed in sees them;
-// managers and admins change monitors.
+// managers and admins change monitors and plan maintenance; agents and up
+// silence alerts, as the store allows.
 func (s *Server) monitorRoutes(mux *http.ServeMux) {
 	c := s.console
 	mux.HandleFunc("GET /monitors", c(sqm.RoleViewer, s.monitorsPage))
 	mux.HandleFunc("POST /monitors", c(sqm.RoleManager, s.createMonitorPage))
+	mux.HandleFunc("POST /monitors/maintenance", c(sqm.RoleManager, s.createMaintenancePage))
+	mux.HandleFunc("POST /monitors/maintenance/{id}/delete", c(sqm.RoleManager, s.deleteMaintenancePage))
+	mux.HandleFunc("POST /monitors/silences", c(sqm.RoleAgent, s.createSilencePage))
+	mux.HandleFunc("POST /monitors/silences/{id}/expire", c(sqm.RoleAgent, s.expireSilencePage))
 	mux.HandleFunc("GET /monitors/{id}", c(sqm.RoleViewer, s.monitorPage))
 	mux.HandleFunc("POST /monitors/{id}", c(sqm.RoleManager, s.updateMonitorPage))
 	mux.HandleFunc("POST /monitors/{id}/delete", c(sqm.RoleManager, s.deleteMonitorPage))
@@ -32,6 +37,8 @@ type monitorRow struct {
 type monitorsPage struct {
 	F           adminForm
 	Form        sqm.Monitor
+	Maint       maintenanceForm
+	Silence     silenceForm
 	Monitors    []monitorRow
 	Next        string
 	Firing      []sqm.Alert
@@ -42,10 +49,15 @@ type monitorsPage struct {
 	ServiceName map[string]string
 }
 
+// newMonitorsPage is the monitoring page with its forms as first shown.
+func newMonitorsPage(p *page) monitorsPage {
+	return monitorsPage{Form: sqm.Monitor{Type: sqm.MonitorHTTP, Interval: time.Minute, Timeout: 10 * time.Second,
+		DownAfter: 3, UpAfter: 1, Priority: sqm.P2}, Maint: newMaintenanceForm(p), Silence: newSilenceForm(p)}
+}
+
 func (s *Server) monitorsPage(w http.ResponseWriter, r *http.Request, p *page) {
 	doneNotice(r, p)
-	s.showMonitors(w, r, p, http.StatusOK, monitorsPage{Form: sqm.Monitor{Type: sqm.MonitorHTTP, Interval: time.Minute,
-		Timeout: 10 * time.Second, DownAfter: 3, UpAfter: 1, Priority: sqm.P2}})
+	s.showMonitors(w, r, p, http.StatusOK, newMonitorsPage(p))
 }
 
 func (s *Server) showMonitors(w http.ResponseWriter, r *http.Request, p *page, status int, d monitorsPage) {
@@ -162,7 +174,9 @@ func (s *Server) createMonitorPage(w http.ResponseWriter, r *http.Request, p *pa
 	}
 	if err != nil {
 		if f, ok := s.formError(w, r, p, err, "monitor"); ok {
-			s.showMonitors(w, r, p, http.StatusUnprocessableEntity, monitorsPage{F: f, Form: in})
+			d := newMonitorsPage(p)
+			d.F, d.Form = f, in
+			s.showMonitors(w, r, p, http.StatusUnprocessableEntity, d)
 		}
 		return
 	}
