@@ -31,6 +31,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&mail.Password, "smtp-password", "", "the SMTP password (SQM_SMTP_PASSWORD, better than the flag, which other users can see in the process list)")
 	fs.StringVar(&mail.From, "smtp-from", config.Env("SQM_SMTP_FROM", ""), "the sender of e-mail, such as 'sqm <sqm@example.com>' (SQM_SMTP_FROM; required with --smtp-addr)")
 	fs.StringVar(&mail.TLS, "smtp-tls", config.Env("SQM_SMTP_TLS", notify.SMTPStartTLS), "starttls (required STARTTLS, port 587), tls (implicit TLS, port 465) or none (plain, for a local relay, port 25) (SQM_SMTP_TLS)")
+	portalRate := fs.Int("portal-rate", 10, "posts a minute one client address may make to the feedback portal (also the burst)")
 	retention := sqlstore.DefaultRetention
 	if err := config.DaysVar(fs, &retention.Checks, "keep-checks", "SQM_KEEP_CHECKS",
 		"how long raw check results are kept, such as 7d or 36h (SQM_KEEP_CHECKS; at least 1d)"); err != nil {
@@ -59,7 +60,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := newLogger(stderr)
 	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log, BaseURL: *baseURL, SMTP: smtpServer,
-		Retention: retention})
+		Retention: retention, PortalPerMinute: *portalRate})
 	if err != nil {
 		return err
 	}

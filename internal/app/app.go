@@ -43,6 +43,9 @@ type Config struct {
 	SMTP *notify.SMTP
 	// Retention of check results (sqlstore.DefaultRetention when zero).
 	Retention sqlstore.Retention
+	// PortalPerMinute is how many posts a minute one client address may
+	// make to the feedback portal, all at once at most (10 when zero).
+	PortalPerMinute int
 }
 
 // App is a running sqm.
@@ -108,6 +111,9 @@ func (a *App) Start(ctx context.Context) error {
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if n := a.cfg.PortalPerMinute; n > 0 {
+		handler.LimitPortal(n, n)
 	}
 	a.listener = ln
 	a.server = &http.Server{
