@@ -1,11 +1,14 @@
 package sqm
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // StatusPage is a public page that shows a group of services to anyone with
 // its address (/status/{slug}): their state, their daily availability over
-// 90 days, their open incidents and planned maintenance. No account is
-// needed to read it.
+// 90 days, their open incidents, the incidents resolved over the last 14
+// days and planned maintenance. No account is needed to read it.
 type StatusPage struct {
 	ID          string    `json:"id"`
 	Slug        string    `json:"slug"`
@@ -26,6 +29,14 @@ const (
 // StatusDays is the number of daily bars a status page shows, today
 // included.
 const StatusDays = 90
+
+// A status page's history: the incidents resolved over HistoryDays UTC
+// days, today included, at most MaxPastIncidents of them, the most
+// recently resolved.
+const (
+	HistoryDays      = 14
+	MaxPastIncidents = 100
+)
 
 // Validate checks a status page's own fields.
 func (p *StatusPage) Validate() error {
@@ -82,11 +93,12 @@ const (
 // figure is measured in UTC days; the 90-day availability runs from the
 // start of the first bar's day to Updated.
 type StatusView struct {
-	Page        StatusPage        `json:"page"`
-	Updated     time.Time         `json:"updated"`
-	Services    []ServiceStatus   `json:"services"`
-	Incidents   []PublicIncident  `json:"incidents"`
-	Maintenance []MaintenanceView `json:"maintenance"`
+	Page          StatusPage        `json:"page"`
+	Updated       time.Time         `json:"updated"`
+	Services      []ServiceStatus   `json:"services"`
+	Incidents     []PublicIncident  `json:"incidents"`
+	PastIncidents PastIncidents     `json:"past_incidents"`
+	Maintenance   []MaintenanceView `json:"maintenance"`
 }
 
 // Down reports whether any service of the page is down.
@@ -121,10 +133,13 @@ type ServiceStatus struct {
 }
 
 // DayBar is a service's availability over one UTC day (its monitors'
-// combined, as DESIGN.md defines it); nil when nothing was monitored.
+// combined, as DESIGN.md defines it); nil when nothing was monitored. Its
+// downtime is how long one of the service's monitors or more was down that
+// day, maintenance left out.
 type DayBar struct {
 	Date         string   `json:"date"` // 2006-01-02
 	Availability *float64 `json:"availability"`
+	DownSeconds  int64    `json:"down_seconds"`
 }
 
 // PublicIncident is an open incident as a status page shows it: its title
@@ -136,6 +151,27 @@ type PublicIncident struct {
 	Priority  Priority  `json:"priority"`
 	Status    Status    `json:"status"`
 	OpenedAt  time.Time `json:"opened_at"`
+}
+
+// PastIncident is a resolved incident as a status page's history shows it:
+// what an open one shows, with when it was resolved (or closed) and how
+// long it lasted from its opening.
+type PastIncident struct {
+	PublicIncident
+	ResolvedAt      time.Time `json:"resolved_at"`
+	DurationSeconds int64     `json:"duration_seconds"`
+}
+
+// PastIncidents is a status page's history, the most recently resolved
+// first. It is written as a JSON array even when nil.
+type PastIncidents []PastIncident
+
+// MarshalJSON writes the history, [] when there is none.
+func (p PastIncidents) MarshalJSON() ([]byte, error) {
+	if p == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal([]PastIncident(p))
 }
 
 // MaintenanceView is planned maintenance as a status page shows it: of one

@@ -91,9 +91,9 @@ func history(t *testing.T, a *app.App, c *client, serviceID, name string, days i
 	waitMonitor(t, c, id, "up")
 }
 
-// A status page is public: anyone sees its services' state and 90 days of
-// bars without signing in, in English or Chinese; what its services are
-// called is shown as text.
+// A status page is public: anyone sees its services' state, 90 days of
+// bars and the incidents of the last days without signing in, in English or
+// Chinese; what its services and incidents are called is shown as text.
 func TestPublicStatusPage(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		a, c := start(t, dsn)
@@ -164,6 +164,43 @@ func TestPublicStatusPage(t *testing.T) {
 			t.Error("the page shows an incident's description or a check's error")
 		}
 
+		// Past incidents: one resolved three days ago after 90 minutes is
+		// listed under its day, its title shown as text and its
+		// description not at all; one resolved 20 days ago is not.
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		past := func(title string, opened time.Time, lasted time.Duration) map[string]any {
+			return map[string]any{"ref": title, "service_id": pay["id"], "type": "incident", "priority": "P2", "title": title,
+				"description": "the private key leaked: k3y", "opened_at": opened.Format(time.RFC3339), "events": []any{
+					map[string]any{"at": opened.Add(lasted).Format(time.RFC3339), "type": "status", "status": "resolved"}}}
+		}
+		c.must(201, "POST", "/api/v1/import/tickets", map[string]any{"tickets": []any{
+			past("Checkout <script>alert(2)</script> failed", today.AddDate(0, 0, -3).Add(10*time.Hour), 90*time.Minute),
+			past("Old outage", today.AddDate(0, 0, -20).Add(10*time.Hour), time.Hour)}})
+		_, body = fetch(t, c.base+"/status/acme", "")
+		_, history, _ := strings.Cut(body, `id="history-heading"`)
+		day := today.AddDate(0, 0, -3).Format("2 Jan 2006")
+		for _, want := range []string{"Past incidents", "No incidents reported.", `<time datetime="` + today.AddDate(0, 0, -3).Format(time.DateOnly) + `">` + day,
+			"Checkout &lt;script&gt;alert(2)&lt;/script&gt; failed", "Resolved", day + " 10:00 – 11:30 UTC", "Lasted 1 h 30 min"} {
+			if !strings.Contains(history, want) {
+				t.Errorf("the history lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "<script>alert(2)") || strings.Contains(body, "Old outage") || strings.Contains(body, "k3y") {
+			t.Error("the history shows a title as markup, an incident resolved 20 days ago or a description")
+		}
+		if n := strings.Count(history, `<div class="sp-day">`); n != sqm.HistoryDays {
+			t.Errorf("the history has %d days; want %d", n, sqm.HistoryDays)
+		}
+		// A bar's tooltip says the day's uptime and how long it was down.
+		if want := "· 75.00% uptime · down 6 h</title>"; !strings.Contains(body, want) {
+			t.Errorf("no bar says %q", want)
+		}
+		resp, raw := fetch(t, c.base+"/api/v1/status/acme", "")
+		if resp.StatusCode != 200 || !strings.Contains(raw, `"past_incidents":[{`) || !strings.Contains(raw, `"duration_seconds":5400`) ||
+			strings.Contains(raw, "Old outage") || strings.Contains(raw, "k3y") {
+			t.Errorf("the public JSON's history: %d %s", resp.StatusCode, raw)
+		}
+
 		// Chinese, from the browser's language or chosen.
 		_, zh := fetch(t, c.base+"/status/acme", "zh-CN,zh;q=0.9")
 		_, chosen := fetch(t, c.base+"/status/acme?lang=zh", "en")
@@ -171,10 +208,16 @@ func TestPublicStatusPage(t *testing.T) {
 			if !strings.Contains(b, "部分服务中断") || !strings.Contains(b, `lang="zh-Hans"`) || !strings.Contains(b, "90 天前") {
 				t.Errorf("the Chinese page lacks its labels")
 			}
+			for _, want := range []string{"历史事件", "当日无事件。", "已解决", "持续 1 小时 30 分钟", "可用率 75.00% · 中断 6 小时",
+				today.AddDate(0, 0, -3).Format("2006年1月2日") + " 10:00 – 11:30 UTC"} {
+				if !strings.Contains(b, want) {
+					t.Errorf("the Chinese page lacks %q", want)
+				}
+			}
 		}
 
 		// The JSON is public too, and readable from other sites.
-		resp, raw := fetch(t, c.base+"/api/v1/status/acme", "")
+		resp, raw = fetch(t, c.base+"/api/v1/status/acme", "")
 		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(raw, `"state":"down"`) ||
 			strings.Contains(raw, "k3y") {
 			t.Fatalf("the public JSON: %d %s", resp.StatusCode, raw)

@@ -37,6 +37,8 @@ type statusView struct {
 	MoreIncidents    []statusIncident // shown on demand, under MoreText
 	MoreText         string
 	Maintenance      []statusMaintenance
+	History          []statusDay // today first
+	HistoryAbout     string
 }
 
 // shownIncidents is how many open incidents a status page lists before
@@ -117,7 +119,10 @@ func newStatusView(p *page, v sqm.StatusView) statusView {
 		for i, day := range svc.Days {
 			bar := statusBar{X: i * barStep, Class: "none", Tip: dayText(p, day.Date) + " · " + p.T("sp.bar.none")}
 			if a := day.Availability; a != nil {
-				bar.Tip = dayText(p, day.Date) + " · " + uptimeText(*a)
+				bar.Tip = dayText(p, day.Date) + " · " + fmt.Sprintf(p.T("sp.uptime"), uptimeText(*a))
+				if day.DownSeconds > 0 {
+					bar.Tip += " · " + fmt.Sprintf(p.T("sp.bar.down"), spanText(p, day.DownSeconds))
+				}
 				switch {
 				case *a >= 0.999:
 					bar.Class = "ok"
@@ -143,17 +148,14 @@ func newStatusView(p *page, v sqm.StatusView) statusView {
 		d.Incidents, d.MoreIncidents = d.Incidents[:shownIncidents], d.Incidents[shownIncidents:]
 		d.MoreText = fmt.Sprintf(p.T("sp.incident.more"), len(d.MoreIncidents))
 	}
+	d.History, d.HistoryAbout = newStatusHistory(p, v, names), fmt.Sprintf(p.T("sp.history.about"), sqm.HistoryDays)
 	ongoing := false
 	for _, m := range v.Maintenance {
 		row := statusMaintenance{Title: m.Title, Services: names[m.ServiceID], Now: m.Ongoing(v.Updated)}
 		if m.ServiceID == "" {
 			row.Services = p.T("sp.maintenance.all")
 		}
-		ends := p.Time(m.EndsAt)
-		if m.StartsAt.Truncate(24 * time.Hour).Equal(m.EndsAt.Truncate(24 * time.Hour)) {
-			ends = m.EndsAt.Format("15:04")
-		}
-		row.When = p.Time(m.StartsAt) + " – " + ends + " UTC"
+		row.When = spanWhen(p, m.StartsAt, m.EndsAt)
 		ongoing = ongoing || row.Now
 		d.Maintenance = append(d.Maintenance, row)
 	}

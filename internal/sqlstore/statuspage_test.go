@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sqmhq/sqm"
-	"github.com/sqmhq/sqm/internal/sqlstore"
 	"github.com/sqmhq/sqm/internal/testdb"
 )
 
@@ -202,6 +201,22 @@ func TestPublicStatus(t *testing.T) {
 				t.Errorf("%s: %v, want %v", c.name, deref(c.got), c.want)
 			}
 		}
+		// A bar's downtime is how long a monitor or more was down that day.
+		for _, c := range []struct {
+			name string
+			got  int64
+			want time.Duration
+		}{
+			{"Payments, first day", pay.Days[89-10].DownSeconds, 0},
+			{"Payments, the disk's hour down", pay.Days[89-8].DownSeconds, time.Hour},
+			{"Payments, six hours down", pay.Days[89-5].DownSeconds, 6 * time.Hour},
+			{"Portal, today, down since midnight but for the hour of maintenance", pv.Days[89].DownSeconds, 11 * time.Hour},
+			{"Reports, no monitor", rep.Days[89].DownSeconds, 0},
+		} {
+			if c.got != int64(c.want/time.Second) {
+				t.Errorf("%s: %d s down, want %v", c.name, c.got, c.want)
+			}
+		}
 		if bar(pv, -3) != nil || bar(rep, 0) != nil {
 			t.Errorf("bars without monitoring: Portal %v, Reports %v", deref(bar(pv, -3)), deref(bar(rep, 0)))
 		}
@@ -348,13 +363,22 @@ func TestStatusPageSettings(t *testing.T) {
 
 // A status page reads maintenance only where its table exists: a missing
 // table is no error, on either database.
-func TestHasTable(t *testing.T) {
+func TestPublicStatusWithoutMaintenanceTable(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
-		for table, want := range map[string]bool{"status_pages": true, "no_such_table": false} {
-			if got, err := sqlstore.HasTable(e.db, context.Background(), table); err != nil || got != want {
-				t.Errorf("table %s: %v, %v; want %v", table, got, err, want)
-			}
+		svc := e.service(t, "Payments", "")
+		if _, err := e.db.CreateStatusPage(e.ctx, sqm.StatusPage{Slug: "shop", Title: "Shop", ServiceIDs: []string{svc.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := testdb.Raw(t, dsn).Exec(`DROP TABLE maintenance_windows`); err != nil {
+			t.Fatal(err)
+		}
+		v, err := e.db.PublicStatus(context.Background(), "shop", e.clock.Now())
+		if err != nil || len(v.Maintenance) != 0 || len(v.Services) != 1 {
+			t.Fatalf("without the maintenance table: %+v, %v", v, err)
+		}
+		if _, err := e.db.PublicStatus(context.Background(), "nope", e.clock.Now()); sqm.ErrorCode(err) != sqm.ENOTFOUND {
+			t.Fatalf("an unknown page: %v", err)
 		}
 	})
 }
