@@ -116,6 +116,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets", c(sqm.RoleAgent, s.createTicketPage))
 	mux.HandleFunc("GET /tickets/{id}", c(sqm.RoleViewer, s.showTicketPage))
 	mux.HandleFunc("POST /tickets/{id}/events", c(sqm.RoleAgent, s.postTicketEvent))
+	mux.HandleFunc("POST /tickets/{id}/tracking", c(sqm.RoleAgent, s.renewTrackingPage))
 	mux.HandleFunc("GET /scorecard", c(sqm.RoleViewer, s.showScorecardPage))
 	mux.HandleFunc("GET /scorecard.csv", c(sqm.RoleViewer, s.exportScorecard))
 	mux.HandleFunc("GET /account", c(sqm.RoleViewer, s.showAccount))

@@ -10,6 +10,7 @@ import (
 // templateFuncs are the helpers the console's templates call.
 var templateFuncs = template.FuncMap{
 	"deref":     func(b *bool) bool { return b != nil && *b },
+	"deref_int": func(v *int) int { return *v },
 	"ptr":       func(f float64) *float64 { return &f },
 	"ptrTime":   func(t time.Time) *time.Time { return &t },
 	"clockView": newClockView,

@@ -70,6 +70,12 @@ func (s *Server) listTicketsPage(w http.ResponseWriter, r *http.Request, p *page
 
 // showTicketPage shows one ticket with its timeline, clocks and actions.
 func (s *Server) showTicketPage(w http.ResponseWriter, r *http.Request, p *page) {
+	s.renderTicket(w, r, p, "")
+}
+
+// renderTicket shows the ticket of the path, with a new tracking link when
+// one was just made.
+func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, p *page, tracking string) {
 	t, err := s.db.GetTicket(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.uiError(w, r, p, err)
@@ -82,11 +88,24 @@ func (s *Server) showTicketPage(w http.ResponseWriter, r *http.Request, p *page)
 	}
 	p.Title, p.Nav = "#"+t.ID+" "+t.Title, "tickets"
 	p.Data = struct {
-		T       sqm.Ticket
-		Service sqm.Service
-		CanAct  bool
-	}{t, svc, p.User.Role.AtLeast(sqm.RoleAgent)}
+		T        sqm.Ticket
+		Service  sqm.Service
+		CanAct   bool
+		Tracking string
+	}{t, svc, p.User.Role.AtLeast(sqm.RoleAgent), tracking}
 	s.render(w, http.StatusOK, "ticket", p)
+}
+
+// renewTrackingPage replaces a feedback ticket's tracking link and shows
+// the new one, once.
+func (s *Server) renewTrackingPage(w http.ResponseWriter, r *http.Request, p *page) {
+	token, err := s.db.RenewTracking(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.renderTicket(w, r, p, trackingURL(r, token))
 }
 
 // postTicketEvent applies one action of the ticket page.
