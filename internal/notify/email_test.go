@@ -3,202 +3,26 @@ package notify_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
-	"math/big"
 	"mime"
 	"mime/quotedprintable"
-	"net"
 	"net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/notify"
 	"github.com/sqmhq/sqm/internal/sqlstore"
+	"github.com/sqmhq/sqm/internal/testpeer"
 )
 
-// received is one message as the SMTP server took it, with what the server
-// knew of its session.
-type received struct {
-	From     string
-	To       []string
-	Data     []byte
-	TLS      bool   // the session ran over TLS (STARTTLS or implicit)
-	AuthUser string // who authenticated ("" for nobody)
-}
-
-// mailServer is a real SMTP server (github.com/emersion/go-smtp) on
-// 127.0.0.1: with STARTTLS when it has a certificate, and AUTH PLAIN
-// required when it has a user.
-type mailServer struct {
-	Addr     string
-	RootCAs  *x509.CertPool // trusts its certificate
-	user     string
-	password string
-
-	mu       sync.Mutex
-	messages []received
-	auths    []string // user:password of every AUTH attempt
-}
-
-type mailServerOptions struct {
-	startTLS    bool // offer STARTTLS, with a self-signed certificate
-	implicitTLS bool // TLS from the first byte (port 465 style)
-	user        string
-	password    string // with user: AUTH PLAIN is required before MAIL
-}
-
-func newMailServer(t *testing.T, o mailServerOptions) *mailServer {
-	t.Helper()
-	ms := &mailServer{user: o.user, password: o.password}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		_, isTLS := c.TLSConnectionState()
-		return &mailSession{server: ms, tls: isTLS}, nil
-	}))
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.MaxRecipients = 100
-	srv.ErrorLog = discardLog{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.startTLS || o.implicitTLS {
-		cert, pool := selfSigned(t)
-		ms.RootCAs = pool
-		cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		if o.implicitTLS {
-			ln = tls.NewListener(ln, cfg)
-		} else {
-			srv.TLSConfig = cfg
-		}
-	}
-	ms.Addr = ln.Addr().String()
-	go srv.Serve(ln) //nolint:errcheck // ends with Close
-	t.Cleanup(func() { srv.Close() })
-	return ms
-}
-
-func (ms *mailServer) got() []received {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	return append([]received(nil), ms.messages...)
-}
-
-func (ms *mailServer) authAttempts() []string {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	return append([]string(nil), ms.auths...)
-}
-
-type mailSession struct {
-	server   *mailServer
-	tls      bool
-	authUser string
-	from     string
-	to       []string
-}
-
-func (s *mailSession) AuthMechanisms() []string {
-	if s.server.user == "" {
-		return nil
-	}
-	return []string{sasl.Plain}
-}
-
-func (s *mailSession) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, username, password string) error {
-		s.server.mu.Lock()
-		s.server.auths = append(s.server.auths, username+":"+password)
-		s.server.mu.Unlock()
-		if username != s.server.user || password != s.server.password {
-			return errors.New("invalid username or password")
-		}
-		s.authUser = username
-		return nil
-	}), nil
-}
-
-func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error {
-	if s.server.user != "" && s.authUser == "" {
-		return smtp.ErrAuthRequired
-	}
-	s.from = from
-	return nil
-}
-
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-
-func (s *mailSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.server.mu.Lock()
-	s.server.messages = append(s.server.messages, received{From: s.from, To: s.to, Data: b, TLS: s.tls, AuthUser: s.authUser})
-	s.server.mu.Unlock()
-	return nil
-}
-
-func (s *mailSession) Reset()        { s.from, s.to = "", nil }
-func (s *mailSession) Logout() error { return nil }
-
-type discardLog struct{}
-
-func (discardLog) Printf(string, ...any) {}
-func (discardLog) Println(...any)        {}
-
-// selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "sqm test SMTP"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
-}
-
 // emailSender sends through ms with the given TLS mode and password.
-func emailSender(ms *mailServer, mode, password string) *notify.Sender {
+func emailSender(ms *testpeer.MailServer, mode, password string) *notify.Sender {
 	s := notify.NewSender("https://sqm.example.com")
 	s.Now = func() time.Time { return now }
 	s.SMTP = &notify.SMTP{Addr: ms.Addr, Username: "sqm", Password: password, From: "sqm <sqm@example.com>",
@@ -208,7 +32,7 @@ func emailSender(ms *mailServer, mode, password string) *notify.Sender {
 
 var emailChannel = sqm.Channel{Name: "Ops mail", Type: sqm.ChannelEmail, URL: "mailto:ops@example.com,oncall@example.com"}
 
-// parsed is a received message read as a mail client would.
+// parsed is a testpeer.Mail message read as a mail client would.
 type parsed struct {
 	Header  mail.Header
 	Subject string // decoded
@@ -248,13 +72,13 @@ func TestEmailOverStartTLSWithAuth(t *testing.T) {
 			"sqm 的一条通知规则把 sla_breached 发往通道「Ops mail」"},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
-			ms := newMailServer(t, mailServerOptions{startTLS: true, user: "sqm", password: "right"})
+			ms := testpeer.NewMailServer(t, testpeer.MailOptions{StartTLS: true, User: "sqm", Password: "right"})
 			ch := emailChannel
 			ch.Lang = c.lang
 			if err := emailSender(ms, "", "right").Send(context.Background(), ch, "", "77", notice()); err != nil {
 				t.Fatal(err)
 			}
-			got := ms.got()
+			got := ms.Got()
 			if len(got) != 1 {
 				t.Fatalf("%d messages arrived; want 1", len(got))
 			}
@@ -265,7 +89,7 @@ func TestEmailOverStartTLSWithAuth(t *testing.T) {
 			if r.AuthUser != "sqm" {
 				t.Errorf("authenticated as %q; want sqm", r.AuthUser)
 			}
-			if a := ms.authAttempts(); len(a) != 1 || a[0] != "sqm:right" {
+			if a := ms.AuthAttempts(); len(a) != 1 || a[0] != "sqm:right" {
 				t.Errorf("AUTH attempts %q; want one, sqm:right", a)
 			}
 			if r.From != "sqm@example.com" || strings.Join(r.To, ",") != "ops@example.com,oncall@example.com" {
@@ -317,14 +141,14 @@ func TestEmailOverStartTLSWithAuth(t *testing.T) {
 // A resend (after a crash cut the first send) carries the same Message-ID;
 // another delivery has another.
 func TestEmailMessageIDFollowsTheDelivery(t *testing.T) {
-	ms := newMailServer(t, mailServerOptions{startTLS: true, user: "sqm", password: "right"})
+	ms := testpeer.NewMailServer(t, testpeer.MailOptions{StartTLS: true, User: "sqm", Password: "right"})
 	s := emailSender(ms, notify.SMTPStartTLS, "right")
 	for _, id := range []string{"77", "77", "78"} {
 		if err := s.Send(context.Background(), emailChannel, "", id, notice()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got := ms.got()
+	got := ms.Got()
 	if len(got) != 3 {
 		t.Fatalf("%d messages; want 3", len(got))
 	}
@@ -344,15 +168,15 @@ func TestEmailMessageIDFollowsTheDelivery(t *testing.T) {
 }
 
 func TestEmailWrongPasswordFails(t *testing.T) {
-	ms := newMailServer(t, mailServerOptions{startTLS: true, user: "sqm", password: "right"})
+	ms := testpeer.NewMailServer(t, testpeer.MailOptions{StartTLS: true, User: "sqm", Password: "right"})
 	err := emailSender(ms, notify.SMTPStartTLS, "wrong").Send(context.Background(), emailChannel, "", "77", notice())
 	if err == nil || !strings.Contains(err.Error(), "AUTH") {
 		t.Fatalf("error %v; want an SMTP AUTH failure", err)
 	}
-	if len(ms.got()) != 0 {
+	if len(ms.Got()) != 0 {
 		t.Fatal("a message arrived with a wrong password")
 	}
-	if a := ms.authAttempts(); len(a) != 1 || a[0] != "sqm:wrong" {
+	if a := ms.AuthAttempts(); len(a) != 1 || a[0] != "sqm:wrong" {
 		t.Errorf("AUTH attempts %q", a)
 	}
 
@@ -392,12 +216,12 @@ func (s *oneDelivery) FinishDeliveries(_ context.Context, o []sqlstore.Outcome) 
 // With STARTTLS required, a server that does not offer it is refused
 // before the password or the message is sent.
 func TestEmailRequiresStartTLS(t *testing.T) {
-	ms := newMailServer(t, mailServerOptions{})
+	ms := testpeer.NewMailServer(t, testpeer.MailOptions{})
 	err := emailSender(ms, notify.SMTPStartTLS, "right").Send(context.Background(), emailChannel, "", "77", notice())
 	if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Fatalf("error %v; want STARTTLS refused", err)
 	}
-	if len(ms.got()) != 0 || len(ms.authAttempts()) != 0 {
+	if len(ms.Got()) != 0 || len(ms.AuthAttempts()) != 0 {
 		t.Fatal("sent over a plain connection")
 	}
 	// The default is required STARTTLS too.
@@ -408,33 +232,33 @@ func TestEmailRequiresStartTLS(t *testing.T) {
 
 // A certificate the sender does not trust is refused.
 func TestEmailChecksTheCertificate(t *testing.T) {
-	ms := newMailServer(t, mailServerOptions{startTLS: true, user: "sqm", password: "right"})
+	ms := testpeer.NewMailServer(t, testpeer.MailOptions{StartTLS: true, User: "sqm", Password: "right"})
 	s := emailSender(ms, notify.SMTPStartTLS, "right")
 	s.SMTP.RootCAs = x509.NewCertPool()
 	if err := s.Send(context.Background(), emailChannel, "", "77", notice()); err == nil {
 		t.Fatal("sent to a server with an untrusted certificate")
 	}
-	if len(ms.got()) != 0 || len(ms.authAttempts()) != 0 {
+	if len(ms.Got()) != 0 || len(ms.AuthAttempts()) != 0 {
 		t.Fatal("sent to a server with an untrusted certificate")
 	}
 }
 
 func TestEmailImplicitTLSAndPlainRelay(t *testing.T) {
-	ms := newMailServer(t, mailServerOptions{implicitTLS: true, user: "sqm", password: "right"})
+	ms := testpeer.NewMailServer(t, testpeer.MailOptions{ImplicitTLS: true, User: "sqm", Password: "right"})
 	if err := emailSender(ms, notify.SMTPTLS, "right").Send(context.Background(), emailChannel, "", "77", notice()); err != nil {
 		t.Fatal(err)
 	}
-	if got := ms.got(); len(got) != 1 || !got[0].TLS || got[0].AuthUser != "sqm" {
+	if got := ms.Got(); len(got) != 1 || !got[0].TLS || got[0].AuthUser != "sqm" {
 		t.Fatalf("implicit TLS: %+v", got)
 	}
 
-	relay := newMailServer(t, mailServerOptions{})
+	relay := testpeer.NewMailServer(t, testpeer.MailOptions{})
 	s := emailSender(relay, notify.SMTPNoTLS, "")
 	s.SMTP.Username = ""
 	if err := s.Send(context.Background(), emailChannel, "", "77", notice()); err != nil {
 		t.Fatal(err)
 	}
-	if got := relay.got(); len(got) != 1 || got[0].TLS || got[0].AuthUser != "" {
+	if got := relay.Got(); len(got) != 1 || got[0].TLS || got[0].AuthUser != "" {
 		t.Fatalf("plain relay: %+v", got)
 	}
 }
