@@ -48,7 +48,7 @@ func main() {
 		clients   = flag.Int("clients", 8, "concurrent senders")
 		duration  = flag.Duration("duration", 20*time.Second, "measured time")
 		warmup    = flag.Duration("warmup", 3*time.Second, "time driven before measuring")
-		services  = flag.Int("services", 5, "services the submissions are about")
+		services  = flag.Int("services", 5, "services the submissions are about (at most 8)")
 		byName    = flag.Float64("by-name", 0.1, "share of submissions that name their service instead of giving its ID")
 		pg        = flag.String("pg", benchkit.DefaultPG(), "PostgreSQL server where a benchmark database may be created")
 		targetRPS = flag.Float64("target-rps", 500, "throughput target in submissions/s")
@@ -83,6 +83,9 @@ type result struct {
 }
 
 func run(o options) error {
+	if o.services < 1 || o.services > len(serviceNames) || o.clients < 1 {
+		return fmt.Errorf("-services must be 1 to %d and -clients at least 1", len(serviceNames))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Printf("portal: POST /portal/feedback, %s, %d clients, %s measured after %s warm-up\n", o.dialect, o.clients, o.duration, o.warmup)
@@ -103,7 +106,7 @@ func run(o options) error {
 		return err
 	}
 	defer a.Stop(context.Background()) //nolint:errcheck
-	fmt.Printf("rate limit:       the portal's per-address limit is raised to %d posts a minute (default 10): all clients post from 127.0.0.1\n", portalPerMinute)
+	fmt.Printf("rate limit:       the portal's per-address limit is raised to %d million posts a minute (PortalPerMinute; the default is 10): all clients post from 127.0.0.1\n", portalPerMinute/1_000_000)
 	origin := "http://" + a.Addr()
 
 	client := &http.Client{
@@ -114,7 +117,7 @@ func run(o options) error {
 	}
 	type service struct{ ID, Name string }
 	var svcs []service
-	for _, name := range serviceNames[:min(o.services, len(serviceNames))] {
+	for _, name := range serviceNames[:o.services] {
 		b, _ := json.Marshal(map[string]string{"name": name, "description": "portal benchmark"})
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, origin+"/api/v1/services", bytes.NewReader(b))
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -320,4 +323,79 @@ func meanLen(forms []string) int {
 		n += len(f)
 	}
 	return n / max(len(forms), 1)
+}
+
+var serviceNames = []string{"Payments API", "Mobile App", "Customer Portal", "Search", "Mail Relay", "Billing", "Identity", "Reports"}
+
+// sample is a piece of feedback as people write it; %d is filled in so
+// that no two forms are the same.
+type sample struct {
+	kind        sqm.FeedbackKind
+	title, desc string
+}
+
+// samples mixes the kinds roughly as a portal gets them (bugs and
+// questions most, praise least), in English and in Chinese.
+var samples = []sample{
+	{sqm.KindBug, "Checkout page freezes after entering a coupon code (order %d)",
+		"When I apply a coupon on the checkout page the spinner keeps turning and the Pay button stays grey. " +
+			"It happens in Firefox and Chrome on Windows 11, with or without extensions. Reloading the page loses the cart. " +
+			"I tried three times between 14:10 and 14:25 today; the coupon was SPRING%d. Please tell me whether the order went through."},
+	{sqm.KindBug, "支付完成后订单状态一直显示“处理中”（订单 %d）",
+		"昨天晚上九点左右用微信支付了订单，银行卡已经扣款，但是 App 里的订单状态到现在还是“处理中”，也没有收到确认邮件。" +
+			"我尝试退出重新登录、清除缓存，问题依旧。请帮忙核实一下这笔订单是否成功，如果重复扣款请尽快退款。编号 %d。"},
+	{sqm.KindBug, "Export to CSV drops rows with non-ASCII names (%d)",
+		"Exporting the monthly customer list to CSV gives 1,204 rows while the screen shows 1,231. The missing ones all have " +
+			"names with accents or Chinese characters (e.g. José, 王芳). Excel and LibreOffice show the same. Export id %d."},
+	{sqm.KindQuestion, "How do I change the e-mail address on my account? (%d)",
+		"I moved to a new company and no longer have access to my old mailbox. The profile page shows the address but " +
+			"the field cannot be edited, and the help article mentions a Settings tab I cannot find. Is there a way to move " +
+			"my subscription and invoices to the new address without opening a new account? Customer number %d."},
+	{sqm.KindQuestion, "发票可以开成公司抬头吗？（%d）",
+		"我们公司上个月开始使用你们的服务，财务需要增值税专用发票，抬头是公司全称，税号已经在账户资料里填写了。" +
+			"请问在哪里申请？每个月的账单能不能自动开票并发送到财务邮箱？之前的两张账单也需要补开，账号 %d。"},
+	{sqm.KindSuggestion, "Let me schedule reports for Monday mornings (%d)",
+		"Our team reads the weekly report in the Monday stand-up, but the report is only sent on Sundays at midnight, " +
+			"so it gets lost among the weekend mail. It would help a lot to pick the day and hour, and to send it to a " +
+			"shared mailbox as well as to individuals. Team %d would use it from day one."},
+	{sqm.KindSuggestion, "建议增加深色模式（%d）",
+		"晚上值班的时候经常要盯着控制台看，页面太亮眼睛很累。希望能增加深色模式，最好能跟随系统设置自动切换。" +
+			"另外图表的颜色在投影仪上区分度不高，建议提供色弱友好的配色方案。感谢！用户 %d。"},
+	{sqm.KindComplaint, "Third outage this month and no status update (%d)",
+		"The service was down again this morning from 08:05 to 08:50. This is the third time in November, and each time " +
+			"the status page said everything was operational while our customers could not log in. We pay for the business " +
+			"plan and expect to be told. Please explain what happened and what you are changing. Contract %d."},
+	{sqm.KindComplaint, "客服电话一直打不通（%d）",
+		"这周连续三天拨打客服热线都是长时间排队，最长等了四十分钟还是没人接听，在线客服也只是自动回复。" +
+			"我们的问题影响到线上业务，每拖一天都有损失。希望尽快安排专人联系我，并说明为什么响应这么慢。工单 %d。"},
+	{sqm.KindPraise, "Thanks to the support team for the quick fix (%d)",
+		"I reported the broken password reset link on Tuesday and it was fixed within two hours, with a clear explanation " +
+			"of the cause. Your colleague also followed up the next day to check that everything worked. Great service, " +
+			"please pass on our thanks. Reference %d."},
+	{sqm.KindPraise, "新版界面非常好用（%d）",
+		"更新后的界面比以前清爽多了，查找历史订单快了很多，手机上操作也很顺畅。特别喜欢新的搜索功能，" +
+			"输入拼音也能找到结果。感谢开发团队的努力，希望继续保持！用户编号 %d。"},
+}
+
+// submissions makes n different portal forms, URL-encoded as a browser
+// sends them; service gives the i-th form's service field.
+func submissions(n int, service func(i int) string) []string {
+	// bug, question, suggestion, complaint, praise: 30/25/20/15/10%
+	weights := []int{0, 3, 5, 1, 7, 2, 4, 9, 0, 6, 3, 8, 1, 5, 4, 10, 2, 3, 6, 7}
+	forms := make([]string, n)
+	for i := range n {
+		s := samples[weights[i%len(weights)]]
+		id := 40_000 + i*7
+		v := url.Values{
+			"kind": {string(s.kind)}, "service": {service(i)},
+			"title": {fmt.Sprintf(s.title, id)}, "description": {fmt.Sprintf(s.desc, id)},
+		}
+		if i%2 == 0 {
+			v.Set("email", fmt.Sprintf("user%d@example.com", id))
+		} else {
+			v.Set("email", "")
+		}
+		forms[i] = v.Encode()
+	}
+	return forms
 }
