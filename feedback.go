@@ -51,6 +51,9 @@ type NewFeedback struct {
 	Title        string       `json:"title"`
 	Description  string       `json:"description"`
 	ContactEmail string       `json:"contact_email"`
+	// Lang is the submitter's language, en or zh (en when empty), for the
+	// mail sqm sends them.
+	Lang string `json:"lang"`
 }
 
 // Validate checks a submission and tidies its e-mail address.
@@ -66,6 +69,13 @@ func (f *NewFeedback) Validate() error {
 	}
 	if err := checkText("description", f.Description, MaxFeedbackText, true); err != nil {
 		return err
+	}
+	switch f.Lang {
+	case "":
+		f.Lang = "en"
+	case "en", "zh":
+	default:
+		return FieldError("lang", "Lang must be en or zh.")
 	}
 	var err error
 	f.ContactEmail, err = CheckEmail("contact_email", f.ContactEmail)

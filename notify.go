@@ -122,6 +122,13 @@ const (
 	NotifySurveyUnhappy = "survey_unhappy" // a survey rated 1 or 2 reopened its ticket
 )
 
+// Mail to requesters, not routed by rules: the receipt of a submission with
+// its tracking link, and the satisfaction survey.
+const (
+	MailFeedbackReceived = "feedback_received"
+	MailSurvey           = "survey"
+)
+
 // NotifyEvents lists the notification events.
 var NotifyEvents = []string{NotifyAlertFiring, NotifyAlertResolved, NotifySLAWarning, NotifySLABreached, NotifyMonitorDown, NotifyMonitorUp,
 	NotifySurveyUnhappy}
@@ -219,4 +226,10 @@ type Notice struct {
 	// secret, held until the sender makes the URL.
 	AckURL   string `json:"ack_url,omitempty"`
 	AckToken string `json:"ack_token,omitempty"`
+	// Lang is the language of a mail to a requester ("" for the channel's);
+	// LinkPath is the portal page it links to (/portal/t/… or
+	// /portal/s/…), and Until when a survey closes.
+	Lang     string     `json:"lang,omitempty"`
+	LinkPath string     `json:"link_path,omitempty"`
+	Until    *time.Time `json:"until,omitempty"`
 }

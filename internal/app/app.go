@@ -82,6 +82,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Now != nil {
 		db.Now = cfg.Now
 	}
+	db.MailRequesters = cfg.SMTP != nil
 	a := &App{cfg: cfg, DB: db, Metrics: sqmhttp.NewMetrics()}
 	db.Committed = a.countEvents
 	if err := db.Migrate(ctx); err != nil {

@@ -110,7 +110,8 @@ func (s *Server) portalSubmit(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var rc sqm.FeedbackReceipt
 		rc, err = s.db.SubmitFeedback(sqm.WithActor(r.Context(), sqm.PortalActor), sqm.NewFeedback{ServiceID: service,
-			Kind: sqm.FeedbackKind(d.Form.Kind), Title: d.Form.Title, Description: d.Form.Description, ContactEmail: d.Form.Email})
+			Kind: sqm.FeedbackKind(d.Form.Kind), Title: d.Form.Title, Description: d.Form.Description, ContactEmail: d.Form.Email,
+			Lang: p.Lang})
 		if err == nil {
 			http.Redirect(w, r, "/portal/t/"+rc.Token+d.LangQ, http.StatusSeeOther)
 			return

@@ -1,15 +1,11 @@
 package notify_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
 	"net/mail"
 	"strings"
 	"testing"
@@ -41,23 +37,11 @@ type parsed struct {
 
 func parse(t *testing.T, data []byte) parsed {
 	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(data))
+	h, subject, body, err := testpeer.Mail{Data: data}.Decode()
 	if err != nil {
-		t.Fatalf("not a message: %v\n%s", err, data)
+		t.Fatalf("%v\n%s", err, data)
 	}
-	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		t.Fatalf("subject %q: %v", m.Header.Get("Subject"), err)
-	}
-	var body io.Reader = m.Body
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(m.Body)
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parsed{Header: m.Header, Subject: subject, Body: string(b)}
+	return parsed{Header: h, Subject: subject, Body: body}
 }
 
 func TestEmailOverStartTLSWithAuth(t *testing.T) {

@@ -107,6 +107,9 @@ func (w *Worker) send(ctx context.Context, o sqlstore.Outgoing) error {
 	if err := json.Unmarshal(o.Payload, &n); err != nil {
 		return err
 	}
+	if o.Recipient != "" {
+		return w.Sender.MailRequester(ctx, o.Channel, o.ID, o.Recipient, n)
+	}
 	return w.Sender.Send(ctx, o.Channel, o.Secret, o.ID, n)
 }
 

@@ -40,8 +40,8 @@ func (db *DB) SubmitFeedback(ctx context.Context, nf sqm.NewFeedback) (sqm.Feedb
 		if err := tx.openTicket(t, nil); err != nil {
 			return err
 		}
-		if _, err := tx.exec(`INSERT INTO feedback (ticket_id, kind, tracking, created_at) VALUES ($1, $2, 1, $3)`,
-			t.id, nf.Kind, ms(tx.now)); err != nil {
+		if _, err := tx.exec(`INSERT INTO feedback (ticket_id, kind, tracking, created_at, lang) VALUES ($1, $2, 1, $3, $4)`,
+			t.id, nf.Kind, ms(tx.now), nf.Lang); err != nil {
 			return fmt.Errorf("feedback: %w", err)
 		}
 		token, err := tx.signed("track", t.id, 1)
@@ -49,6 +49,11 @@ func (db *DB) SubmitFeedback(ctx context.Context, nf sqm.NewFeedback) (sqm.Feedb
 			return err
 		}
 		out = sqm.FeedbackReceipt{TicketID: t.ID, Token: token}
+		n := ticketNotice(sqm.MailFeedbackReceived, &t.Ticket)
+		n.Lang, n.LinkPath = nf.Lang, "/portal/t/"+token
+		if err := tx.mailRequester(fmt.Sprintf("feedback:%d", t.id), nf.ContactEmail, n); err != nil {
+			return err
+		}
 		return tx.audit("feedback.submit", "ticket", t.id, map[string]any{"kind": nf.Kind})
 	})
 	return out, err

@@ -80,13 +80,15 @@ func (db *DB) GetChannel(ctx context.Context, id string) (sqm.Channel, error) {
 
 // ListChannels returns a page of channels.
 func (db *DB) ListChannels(ctx context.Context, cursor string, limit int) (sqm.Page[sqm.Channel], error) {
-	return list(ctx, db, cursor, limit, channelColumns+` FROM channels`, scanChannel)
+	w := where{}
+	w.add("builtin = ?", "")
+	return listWhere(ctx, db, cursor, limit, channelColumns+` FROM channels`, "id", w, false, scanChannel)
 }
 
 const channelColumns = `SELECT id, name, type, url, secret <> '', lang, disabled, created_at, updated_at`
 
 func getChannel(ctx context.Context, q querier, id int64) (sqm.Channel, error) {
-	c, _, err := scanChannel(q.QueryRowContext(ctx, channelColumns+` FROM channels WHERE id = $1`, id))
+	c, _, err := scanChannel(q.QueryRowContext(ctx, channelColumns+` FROM channels WHERE id = $1 AND builtin = ''`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, sqm.Errorf(sqm.ENOTFOUND, "Channel %d not found.", id)
 	}
@@ -117,6 +119,13 @@ func (db *DB) CreateRule(ctx context.Context, r sqm.NotificationRule) (sqm.Notif
 		cid, err := tx.existing("channel_id", "channels", "Channel", r.ChannelID)
 		if err != nil {
 			return err
+		}
+		var builtin string
+		if err := tx.QueryRowContext(tx.ctx, `SELECT builtin FROM channels WHERE id = $1`, cid).Scan(&builtin); err != nil {
+			return fmt.Errorf("rule: %w", err)
+		}
+		if builtin != "" {
+			return sqm.FieldError("channel_id", "Channel %s is sqm's own mail to requesters; rules cannot use it.", r.ChannelID)
 		}
 		var sid sql.NullInt64
 		if r.ServiceID != "" {
@@ -290,6 +299,9 @@ type Outgoing struct {
 	sqm.Delivery
 	Channel sqm.Channel
 	Secret  string
+	// Recipient is the address of a mail to a requester, through the
+	// built-in requester channel; "" for a channel's own recipients.
+	Recipient string
 }
 
 // ClaimDeliveries leases the deliveries that are due (FOR UPDATE SKIP
@@ -306,7 +318,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int) ([]Outgoing, error
 			lock = " FOR UPDATE OF d SKIP LOCKED"
 		}
 		rows, err := tx.QueryContext(tx.ctx, `SELECT d.id, d.event_key, d.event, d.ticket_id, d.payload, d.attempts, d.created_at,
-			c.id, c.name, c.type, c.url, c.secret, c.lang
+			c.id, c.name, c.type, c.url, c.secret, c.lang, d.recipient
 			FROM deliveries d JOIN channels c ON c.id = d.channel_id
 			WHERE d.status = 'pending' AND d.next_at <= $1 ORDER BY d.next_at LIMIT $2`+lock, ms(tx.now), limit)
 		if err != nil {
@@ -321,7 +333,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int) ([]Outgoing, error
 				key, payload    string
 			)
 			if err := rows.Scan(&id, &key, &o.Event, &ticket, &payload, &o.Attempts, &created,
-				&ch, &o.Channel.Name, &o.Channel.Type, &o.Channel.URL, &o.Secret, &o.Channel.Lang); err != nil {
+				&ch, &o.Channel.Name, &o.Channel.Type, &o.Channel.URL, &o.Secret, &o.Channel.Lang, &o.Recipient); err != nil {
 				rows.Close()
 				return fmt.Errorf("claim deliveries: %w", err)
 			}
@@ -462,4 +474,33 @@ func scanDelivery(sc scanner) (sqm.Delivery, int64, error) {
 	d.ID, d.ChannelID, d.TicketID = idString(id), idString(ch), nullIDString(ticket)
 	d.NextAt, d.SentAt, d.CreatedAt = fromNullMS(next), fromNullMS(sent), fromMS(c)
 	return d, id, nil
+}
+
+// mailRequester queues a mail to a requester through the built-in
+// requester channel, at most one per key, when mail to requesters is on.
+func (tx *Tx) mailRequester(key, to string, n sqm.Notice) error {
+	if !tx.db.MailRequesters || to == "" {
+		return nil
+	}
+	var ch int64
+	if err := tx.QueryRowContext(tx.ctx, `SELECT id FROM channels WHERE builtin = 'requester'`).Scan(&ch); err != nil {
+		return fmt.Errorf("mail requester: %w", err)
+	}
+	if n.Service == "" {
+		if err := tx.QueryRowContext(tx.ctx, `SELECT name FROM services WHERE id = $1`, n.ServiceID).Scan(&n.Service); err != nil {
+			return fmt.Errorf("mail requester: %w", err)
+		}
+	}
+	n.At = tx.now
+	payload, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	ticket, _ := refID("", "", n.TicketID)
+	if _, err := tx.exec(`INSERT INTO deliveries (event_key, channel_id, event, ticket_id, payload, status, next_at, created_at, recipient)
+		VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6, $7) ON CONFLICT (event_key, channel_id) DO NOTHING`,
+		key, ch, n.Event, ticket, string(payload), ms(tx.now), to); err != nil {
+		return fmt.Errorf("mail requester: %w", err)
+	}
+	return nil
 }

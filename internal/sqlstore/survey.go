@@ -52,7 +52,19 @@ func (tx *Tx) survey(t *ticketRec) error {
 	if err != nil {
 		return fmt.Errorf("survey: %w", err)
 	}
-	if _, err := tx.signed("survey", id); err != nil { // makes the key on first use
+	token, err := tx.signed("survey", id)
+	if err != nil {
+		return err
+	}
+	n := ticketNotice(sqm.MailSurvey, &t.Ticket)
+	until := tx.now.Add(policy.Valid)
+	n.LinkPath, n.Until = "/portal/s/"+token, &until
+	if t.Type == sqm.TypeFeedback {
+		if err := tx.QueryRowContext(tx.ctx, `SELECT lang FROM feedback WHERE ticket_id = $1`, t.id).Scan(&n.Lang); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("survey: %w", err)
+		}
+	}
+	if err := tx.mailRequester(fmt.Sprintf("survey:%d", id), t.RequesterEmail, n); err != nil {
 		return err
 	}
 	return tx.audit("survey.sent", "ticket", t.id, map[string]any{"survey": id})

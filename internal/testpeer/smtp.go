@@ -1,6 +1,7 @@
 package testpeer
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -8,9 +9,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
+	"mime"
+	"mime/quotedprintable"
 	"net"
+	"net/mail"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -187,4 +193,22 @@ func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+// Decode reads the message: its header, its decoded subject and its
+// plain-text body (quoted-printable undone).
+func (m Mail) Decode() (header mail.Header, subject, body string, err error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		return nil, "", "", fmt.Errorf("not a message: %w", err)
+	}
+	if subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
+		return nil, "", "", fmt.Errorf("subject %q: %w", msg.Header.Get("Subject"), err)
+	}
+	var r io.Reader = msg.Body
+	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		r = quotedprintable.NewReader(msg.Body)
+	}
+	b, err := io.ReadAll(r)
+	return msg.Header, subject, string(b), err
 }
