@@ -96,6 +96,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/deliveries", a(s.listDeliveries))
 
 	mux.HandleFunc("GET /api/v1/scorecard", a(s.showScorecard))
+	mux.HandleFunc("GET /api/v1/satisfaction", a(s.showSatisfaction))
 	mux.HandleFunc("GET /api/v1/goals", a(s.listGoals))
 	mux.HandleFunc("PUT /api/v1/goals/{key}", a(s.updateGoal))
 	mux.HandleFunc("GET /api/v1/audit", a(s.listAudit))
@@ -119,6 +120,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets/{id}/tracking", c(sqm.RoleAgent, s.renewTrackingPage))
 	mux.HandleFunc("GET /scorecard", c(sqm.RoleViewer, s.showScorecardPage))
 	mux.HandleFunc("GET /scorecard.csv", c(sqm.RoleViewer, s.exportScorecard))
+	mux.HandleFunc("GET /feedback.csv", c(sqm.RoleViewer, s.exportFeedback))
+	mux.HandleFunc("GET /surveys.csv", c(sqm.RoleViewer, s.exportSurveys))
 	mux.HandleFunc("GET /account", c(sqm.RoleViewer, s.showAccount))
 	mux.HandleFunc("POST /account", c(sqm.RoleViewer, s.saveAccount))
 	s.monitorRoutes(mux)

@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -159,6 +160,10 @@ type scorecardPage struct {
 	Drill    func(state string) string
 	CSV      string
 	Exact    string // this page with the percentiles
+	// Satisfaction breaks the CSAT down; FeedbackCSV and SurveysCSV export
+	// the period's feedback and survey answers.
+	Satisfaction            sqm.SatisfactionReport
+	FeedbackCSV, SurveysCSV string
 }
 
 // showScorecardPage shows the figures of a period against the goals.
@@ -218,6 +223,10 @@ func (s *Server) showScorecardPage(w http.ResponseWriter, r *http.Request, p *pa
 		return
 	}
 	d.Services, d.Teams = services.Items, teams.Items
+	if d.Satisfaction, err = s.db.SatisfactionReport(ctx, q); err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
 	base := url.Values{"from": {per.From.Format(time.RFC3339)}, "to": {per.To.Format(time.RFC3339)}}
 	if q.ServiceID != "" {
 		base.Set("service_id", q.ServiceID)
@@ -236,6 +245,7 @@ func (s *Server) showScorecardPage(w http.ResponseWriter, r *http.Request, p *pa
 		return "/tickets?" + v.Encode()
 	}
 	d.CSV = "/scorecard.csv?" + r.URL.RawQuery
+	d.FeedbackCSV, d.SurveysCSV = "/feedback.csv?"+base.Encode(), "/surveys.csv?"+base.Encode()
 	d.Exact = "/scorecard?" + exact.Encode()
 	p.Title, p.Nav, p.Data = p.T("nav.scorecard"), "scorecard", d
 	s.render(w, http.StatusOK, "scorecard", p)
@@ -252,6 +262,7 @@ func (s *Server) exportScorecard(w http.ResponseWriter, r *http.Request, p *page
 		TeamID: r.URL.Query().Get("team_id"), Limit: sqlstore.MaxLimit}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="scorecard-%s.csv"`, per.From.Format("2006-01-02")))
+	io.WriteString(w, "\ufeff") //nolint:errcheck // as every export: UTF-8 with a byte order mark, for Excel
 	out := csv.NewWriter(w)
 	out.Write([]string{"id", "ref", "service_id", "team_id", "type", "priority", "status", "opened_at", //nolint:errcheck
 		"first_response_state", "first_response_target_seconds", "first_response_elapsed_seconds", "first_response_due_at", "first_response_met_at",
@@ -273,6 +284,9 @@ func (s *Server) exportScorecard(w http.ResponseWriter, r *http.Request, p *page
 			for _, c := range []sqm.Clock{t.SLA.FirstResponse, t.SLA.Resolution} {
 				row = append(row, string(c.State), strconv.FormatInt(int64(c.Target/time.Second), 10),
 					strconv.FormatInt(int64(c.Elapsed/time.Second), 10), when(c.DueAt), when(c.MetAt))
+			}
+			for i, c := range row {
+				row[i] = csvSafe(c) // a ref is user text
 			}
 			out.Write(row) //nolint:errcheck
 		}
