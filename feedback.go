@@ -176,3 +176,41 @@ type SurveyPolicy struct {
 
 // DefaultSurveyPolicy is the policy of an installation not told otherwise.
 var DefaultSurveyPolicy = SurveyPolicy{Valid: 14 * 24 * time.Hour, Every: 30 * 24 * time.Hour}
+
+// FeedbackText is a piece of feedback to cut into terms.
+type FeedbackText struct {
+	TicketID  string
+	ServiceID string
+	Text      string // title and description
+}
+
+// FeedbackGroup is a group of similar feedback in a period: its size, how
+// many are still open, how it grew (the last 7 days of the period against
+// the 7 before), the words that describe it, and its newest feedback.
+type FeedbackGroup struct {
+	Leader   string          `json:"leader_id"`
+	Label    []string        `json:"label"`
+	Size     int             `json:"size"`
+	Open     int             `json:"open"`
+	Recent   int             `json:"recent"`   // in the last 7 days of the period
+	Previous int             `json:"previous"` // in the 7 days before those
+	Tickets  []FeedbackBrief `json:"tickets"`
+}
+
+// FeedbackBrief is one piece of feedback in a list.
+type FeedbackBrief struct {
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	Kind     FeedbackKind `json:"kind"`
+	Status   Status       `json:"status"`
+	OpenedAt time.Time    `json:"opened_at"`
+}
+
+// FeedbackStats are the volumes of feedback opened in a period: by kind,
+// by service and by status.
+type FeedbackStats struct {
+	Total     int            `json:"total"`
+	ByKind    map[string]int `json:"by_kind"`
+	ByService map[string]int `json:"by_service"`
+	ByStatus  map[string]int `json:"by_status"`
+}

@@ -19,6 +19,8 @@ import (
 	"github.com/sqmhq/sqm/internal/jobs"
 	"github.com/sqmhq/sqm/internal/notify"
 	"github.com/sqmhq/sqm/internal/probe"
+	"github.com/sqmhq/sqm/internal/segment"
+	"github.com/sqmhq/sqm/internal/similar"
 	"github.com/sqmhq/sqm/internal/sqlstore"
 )
 
@@ -50,13 +52,14 @@ type Config struct {
 
 // App is a running sqm.
 type App struct {
-	cfg      Config
-	DB       *sqlstore.DB
-	Metrics  *sqmhttp.Metrics
-	server   *http.Server
-	listener net.Listener
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
+	cfg       Config
+	DB        *sqlstore.DB
+	Metrics   *sqmhttp.Metrics
+	server    *http.Server
+	listener  net.Listener
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	segmenter *segment.Segmenter
 	// AdminCreated reports whether this start created the admin user.
 	AdminCreated bool
 }
@@ -83,7 +86,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		db.Now = cfg.Now
 	}
 	db.MailRequesters = cfg.SMTP != nil
-	a := &App{cfg: cfg, DB: db, Metrics: sqmhttp.NewMetrics()}
+	a := &App{cfg: cfg, DB: db, Metrics: sqmhttp.NewMetrics(), segmenter: segment.Shared()}
 	db.Committed = a.countEvents
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
@@ -139,7 +142,7 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	deliveries := &notify.Worker{Store: a.DB, Sender: notify.NewSender(base).WithSMTP(a.cfg.SMTP), Log: a.cfg.Log,
 		Sent: a.Metrics.DeliveriesSent, Failed: a.Metrics.DeliveryFailures}
-	a.wg.Add(5)
+	a.wg.Add(6)
 	go func() {
 		defer a.wg.Done()
 		deliveries.Run(system)
@@ -155,6 +158,11 @@ func (a *App) Start(ctx context.Context) error {
 				a.cfg.Log.Error("probes_failed", "error", err)
 			}
 		})
+	}()
+	go func() {
+		defer a.wg.Done()
+		x := &similar.Indexer{Store: a.DB, Seg: a.segmenter, Log: a.cfg.Log}
+		x.Run(system, time.Second)
 	}()
 	go func() {
 		defer a.wg.Done()

@@ -51,6 +51,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/import/tickets", a(s.importTickets))
 	mux.HandleFunc("POST /api/v1/tickets/{id}/tracking", a(s.renewTracking))
 	mux.HandleFunc("POST /api/v1/feedback", a(s.submitFeedback))
+	mux.HandleFunc("GET /api/v1/feedback/groups", a(s.feedbackGroups))
+	mux.HandleFunc("GET /api/v1/feedback/stats", a(s.feedbackStats))
 	mux.HandleFunc("POST /api/v1/surveys/{token}", s.answerSurvey)
 
 	mux.HandleFunc("GET /api/v1/monitors", a(s.listMonitors))
@@ -127,6 +129,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.monitorRoutes(mux)
 	s.statusRoutes(mux)
 	s.portalRoutes(mux)
+	s.feedbackRoutes(mux)
 	s.adminRoutes(mux)
 }
 
