@@ -41,6 +41,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"how long hourly rollups of checks are kept; daily rollups stay (SQM_KEEP_HOURLY; at least --keep-checks)"); err != nil {
 		return err
 	}
+	surveys := sqm.DefaultSurveyPolicy
+	if err := config.DaysVar(fs, &surveys.Valid, "survey-valid", "SQM_SURVEY_VALID",
+		"how long a satisfaction survey takes its answer (SQM_SURVEY_VALID)"); err != nil {
+		return err
+	}
+	if err := config.DaysVar(fs, &surveys.Every, "survey-every", "SQM_SURVEY_EVERY",
+		"the least time between two surveys to one address for incidents and requests; feedback is always surveyed (SQM_SURVEY_EVERY)"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,7 +69,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := newLogger(stderr)
 	a, err := app.New(ctx, app.Config{Addr: *addr, DSN: dsn, Demo: *demo, Log: log, BaseURL: *baseURL, SMTP: smtpServer,
-		Retention: retention, PortalPerMinute: *portalRate})
+		Retention: retention, PortalPerMinute: *portalRate, Surveys: surveys})
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,9 @@ type Config struct {
 	SMTP *notify.SMTP
 	// Retention of check results (sqlstore.DefaultRetention when zero).
 	Retention sqlstore.Retention
+	// Surveys says when satisfaction surveys go out (sqm.DefaultSurveyPolicy
+	// when zero).
+	Surveys sqm.SurveyPolicy
 	// PortalPerMinute is how many posts a minute one client address may
 	// make to the feedback portal, all at once at most (10 when zero).
 	PortalPerMinute int
@@ -86,6 +89,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		db.Now = cfg.Now
 	}
 	db.MailRequesters = cfg.SMTP != nil
+	db.Surveys = cfg.Surveys
 	a := &App{cfg: cfg, DB: db, Metrics: sqmhttp.NewMetrics(), segmenter: segment.Shared()}
 	db.Committed = a.countEvents
 	if err := db.Migrate(ctx); err != nil {
