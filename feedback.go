@@ -1,9 +1,12 @@
 package sqm
 
 import (
+	"fmt"
+	"net/http"
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FeedbackKind is what a piece of user feedback is about.
@@ -54,6 +57,8 @@ type NewFeedback struct {
 	// Lang is the submitter's language, en or zh (en when empty), for the
 	// mail sqm sends them.
 	Lang string `json:"lang"`
+	// Attachments come with a portal submission.
+	Attachments []NewAttachment `json:"-"`
 }
 
 // Validate checks a submission and tidies its e-mail address.
@@ -117,6 +122,7 @@ type Tracking struct {
 	Description string        `json:"description"`
 	Status      Status        `json:"status"`
 	OpenedAt    time.Time     `json:"opened_at"`
+	Attachments []Attachment  `json:"attachments"`
 	Replies     []PublicReply `json:"replies"`
 	Survey      *Survey       `json:"survey,omitempty"`
 }
@@ -213,4 +219,84 @@ type FeedbackStats struct {
 	ByKind    map[string]int `json:"by_kind"`
 	ByService map[string]int `json:"by_service"`
 	ByStatus  map[string]int `json:"by_status"`
+}
+
+// Limits on attachments.
+const (
+	MaxAttachments    = 3
+	MaxAttachmentSize = 5 << 20
+)
+
+// attachmentTypes are the types a file may have, sniffed from its content.
+var attachmentTypes = map[string]bool{
+	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true,
+	"application/pdf": true, "text/plain; charset=utf-8": true,
+}
+
+// NewAttachment is a file sent with feedback.
+type NewAttachment struct {
+	Name string
+	Data []byte
+}
+
+// Attachment is a file on a ticket, without its content.
+type Attachment struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int       `json:"size"`
+	By          string    `json:"by"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Image reports whether the attachment is a picture, shown in place.
+func (a Attachment) Image() bool { return strings.HasPrefix(a.ContentType, "image/") }
+
+// CheckAttachments checks files sent with feedback and returns the type of
+// each, sniffed from its content (net/http's algorithm, the one browsers
+// use): pictures, PDF and plain text only, each within MaxAttachmentSize;
+// names are reduced to a plain file name.
+func CheckAttachments(files []NewAttachment) ([]string, error) {
+	if len(files) > MaxAttachments {
+		return nil, FieldError("attachments", "At most %d files.", MaxAttachments)
+	}
+	types := make([]string, len(files))
+	for i := range files {
+		f := &files[i]
+		field := fmt.Sprintf("attachments[%d]", i)
+		if len(f.Data) == 0 {
+			return nil, FieldError(field, "The file %q is empty.", f.Name)
+		}
+		if len(f.Data) > MaxAttachmentSize {
+			return nil, FieldError(field, "The file %q is larger than %d MB.", f.Name, MaxAttachmentSize>>20)
+		}
+		t := http.DetectContentType(f.Data)
+		if !attachmentTypes[t] {
+			return nil, FieldError(field, "The file %q is %s; only pictures (PNG, JPEG, GIF, WebP), PDF and plain text are taken.", f.Name, t)
+		}
+		types[i] = t
+		f.Name = fileName(f.Name)
+	}
+	return types, nil
+}
+
+// fileName keeps the last element of a path, without control characters,
+// at most 100 runes; "file" when nothing is left.
+func fileName(s string) string {
+	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '"' || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+	if r := []rune(strings.TrimSpace(s)); len(r) > 100 {
+		s = string(r[:100])
+	}
+	if s = strings.TrimSpace(s); s == "" || s == "." || s == ".." {
+		return "file"
+	}
+	return s
 }

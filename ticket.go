@@ -83,6 +83,8 @@ type Ticket struct {
 	Events []Event      `json:"events,omitempty"`
 	// Survey is the latest satisfaction survey of the ticket.
 	Survey *Survey `json:"survey,omitempty"`
+	// Attachments are the files sent with the ticket.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // NewTicket is the input that opens a ticket.

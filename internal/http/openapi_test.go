@@ -246,7 +246,8 @@ func TestOpenAPIResponseBodies(t *testing.T) {
 		Status: sqm.StatusNew, Title: "t", Description: "d", OpenedAt: at, UpdatedAt: at, OpenedBy: "4", Imported: true,
 		SLA: sqm.Clocks{FirstResponse: clock, Resolution: clock}, Events: []sqm.Event{event},
 		RequesterEmail: "u@example.com", Kind: sqm.KindBug, Survey: &sqm.Survey{URL: "http://h/portal/s/1.x", Token: "1.x", Rating: &rating,
-			Comment: "c", SentAt: at, ExpiresAt: later, AnsweredAt: &later}}
+			Comment: "c", SentAt: at, ExpiresAt: later, AnsweredAt: &later},
+		Attachments: []sqm.Attachment{{ID: "1", Name: "shot.png", ContentType: "image/png", Size: 100, By: sqm.ByRequester, CreatedAt: at}}}
 	figures := sqm.ClockFigures{Tickets: 3, Met: 1, Breached: 1, Running: 1, Attainment: &ratio, P50: &secs, P90: &secs, Max: &secs, Stopped: 2,
 		Distribution: []sqm.Bucket{{UpTo: &secs, Count: 2}, {Count: 0}}}
 	policy := sqm.DefaultPolicy("1")

@@ -120,6 +120,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets/{id}", c(sqm.RoleViewer, s.showTicketPage))
 	mux.HandleFunc("POST /tickets/{id}/events", c(sqm.RoleAgent, s.postTicketEvent))
 	mux.HandleFunc("POST /tickets/{id}/tracking", c(sqm.RoleAgent, s.renewTrackingPage))
+	mux.HandleFunc("GET /tickets/{id}/attachments/{aid}", c(sqm.RoleViewer, s.ticketAttachment))
 	mux.HandleFunc("GET /scorecard", c(sqm.RoleViewer, s.showScorecardPage))
 	mux.HandleFunc("GET /scorecard.csv", c(sqm.RoleViewer, s.exportScorecard))
 	mux.HandleFunc("GET /feedback.csv", c(sqm.RoleViewer, s.exportFeedback))

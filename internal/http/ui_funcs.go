@@ -2,6 +2,8 @@ package http
 
 import (
 	"html/template"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sqmhq/sqm"
@@ -11,6 +13,8 @@ import (
 var templateFuncs = template.FuncMap{
 	"deref":     func(b *bool) bool { return b != nil && *b },
 	"deref_int": func(v *int) int { return *v },
+	"hasPrefix": strings.HasPrefix,
+	"kb":        func(n int) string { return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KB" },
 	"ptr":       func(f float64) *float64 { return &f },
 	"ptrTime":   func(t time.Time) *time.Time { return &t },
 	"clockView": newClockView,

@@ -1,6 +1,8 @@
 package http
 
 import (
+	"io"
+	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -21,6 +23,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /portal/feedback", s.portalSubmit)
 	mux.HandleFunc("GET /portal/t/{token}", s.portalTrack)
 	mux.HandleFunc("POST /portal/t/{token}/reply", s.portalReply)
+	mux.HandleFunc("GET /portal/t/{token}/a/{id}", s.portalAttachment)
 	mux.HandleFunc("GET /portal/s/{token}", s.portalSurvey)
 	mux.HandleFunc("POST /portal/s/{token}", s.portalAnswer)
 }
@@ -94,8 +97,9 @@ func (s *Server) portalSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.portalAllowed(w, r, p) {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPortalForm)
-	if err := r.ParseForm(); err != nil {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPortalUpload)
+	files, err := portalFiles(r)
+	if err != nil {
 		d.Error = p.T("portal.too_large")
 		s.renderPortal(w, r, p, http.StatusRequestEntityTooLarge, d)
 		return
@@ -111,13 +115,68 @@ func (s *Server) portalSubmit(w http.ResponseWriter, r *http.Request) {
 		var rc sqm.FeedbackReceipt
 		rc, err = s.db.SubmitFeedback(sqm.WithActor(r.Context(), sqm.PortalActor), sqm.NewFeedback{ServiceID: service,
 			Kind: sqm.FeedbackKind(d.Form.Kind), Title: d.Form.Title, Description: d.Form.Description, ContactEmail: d.Form.Email,
-			Lang: p.Lang})
+			Lang: p.Lang, Attachments: files})
 		if err == nil {
 			http.Redirect(w, r, "/portal/t/"+rc.Token+d.LangQ, http.StatusSeeOther)
 			return
 		}
 	}
 	s.portalFailed(w, r, p, d, err)
+}
+
+// portalFiles parses the form, and reads the files of a multipart one
+// (browsers send an empty part when no file was chosen; it is skipped).
+func portalFiles(r *http.Request) ([]sqm.NewAttachment, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil, r.ParseForm()
+	}
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		return nil, err
+	}
+	var files []sqm.NewAttachment
+	for _, fh := range r.MultipartForm.File["attachments"] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, sqm.MaxAttachmentSize+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, sqm.NewAttachment{Name: fh.Filename, Data: data})
+	}
+	return files, nil
+}
+
+// serveAttachment sends a file as its sniffed type: pictures in place,
+// the rest as a download, never run as a page.
+func serveAttachment(w http.ResponseWriter, f sqlstore.AttachmentFile) {
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	disposition := "attachment"
+	if f.Image() {
+		disposition = "inline"
+	}
+	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
+	w.Write(f.Data) //nolint:errcheck // the client went away
+}
+
+func (s *Server) portalAttachment(w http.ResponseWriter, r *http.Request) {
+	f, err := s.db.TrackedAttachment(r.Context(), r.PathValue("token"), r.PathValue("id"))
+	if err != nil {
+		p := s.portalPage(r)
+		s.portalFailed(w, r, p, portalView{View: "track", Token: r.PathValue("token"), LangQ: langQuery(r)}, err)
+		return
+	}
+	serveAttachment(w, f)
 }
 
 // portalService finds the service a form names, by ID or by name.
@@ -258,8 +317,11 @@ func (s *Server) portalAllowed(w http.ResponseWriter, r *http.Request, p *page) 
 }
 
 // maxPortalForm bounds a portal form: the longest description and its
-// form encoding.
-const maxPortalForm = 64 << 10
+// form encoding; maxPortalUpload one with its files.
+const (
+	maxPortalForm   = 64 << 10
+	maxPortalUpload = maxPortalForm + sqm.MaxAttachments*(sqm.MaxAttachmentSize+4<<10)
+)
 
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -150,3 +150,13 @@ func (s *Server) createTicketPage(w http.ResponseWriter, r *http.Request, p *pag
 	}
 	http.Redirect(w, r, "/tickets/"+t.ID, http.StatusSeeOther)
 }
+
+// ticketAttachment sends a file of a ticket to someone signed in.
+func (s *Server) ticketAttachment(w http.ResponseWriter, r *http.Request, p *page) {
+	f, err := s.db.GetAttachment(r.Context(), r.PathValue("id"), r.PathValue("aid"))
+	if err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	serveAttachment(w, f)
+}

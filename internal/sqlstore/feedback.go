@@ -22,6 +22,10 @@ func (db *DB) SubmitFeedback(ctx context.Context, nf sqm.NewFeedback) (sqm.Feedb
 	if err := nf.Validate(); err != nil {
 		return out, err
 	}
+	types, err := sqm.CheckAttachments(nf.Attachments)
+	if err != nil {
+		return out, err
+	}
 	sid, err := refID("service_id", "Service", nf.ServiceID)
 	if err != nil {
 		return out, err
@@ -43,6 +47,12 @@ func (db *DB) SubmitFeedback(ctx context.Context, nf sqm.NewFeedback) (sqm.Feedb
 		if _, err := tx.exec(`INSERT INTO feedback (ticket_id, kind, tracking, created_at, lang) VALUES ($1, $2, 1, $3, $4)`,
 			t.id, nf.Kind, ms(tx.now), nf.Lang); err != nil {
 			return fmt.Errorf("feedback: %w", err)
+		}
+		for i, a := range nf.Attachments {
+			if _, err := tx.exec(`INSERT INTO attachments (ticket_id, name, content_type, size, data, by_kind, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.id, a.Name, types[i], len(a.Data), a.Data, sqm.ByRequester, ms(tx.now)); err != nil {
+				return fmt.Errorf("attachment: %w", err)
+			}
 		}
 		token, err := tx.signed("track", t.id, 1)
 		if err != nil {
@@ -142,10 +152,87 @@ func (db *DB) Track(ctx context.Context, token string) (sqm.Tracking, error) {
 			}
 			tr.Replies = append(tr.Replies, r)
 		}
+		if tr.Attachments, err = attachmentsOf(tx.ctx, tx, tid); err != nil {
+			return err
+		}
 		tr.Survey, err = tx.latestSurvey(tid)
 		return err
 	})
 	return tr, err
+}
+
+// attachmentsOf lists a ticket's files, oldest first.
+func attachmentsOf(ctx context.Context, q querier, ticket int64) ([]sqm.Attachment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, content_type, size, by_kind, created_at FROM attachments WHERE ticket_id = $1 ORDER BY id`, ticket)
+	if err != nil {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	defer rows.Close()
+	out := []sqm.Attachment{}
+	for rows.Next() {
+		var (
+			a      sqm.Attachment
+			id, at int64
+		)
+		if err := rows.Scan(&id, &a.Name, &a.ContentType, &a.Size, &a.By, &at); err != nil {
+			return nil, fmt.Errorf("attachments: %w", err)
+		}
+		a.ID, a.CreatedAt = idString(id), fromMS(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AttachmentFile is a file with its content.
+type AttachmentFile struct {
+	sqm.Attachment
+	Data []byte
+}
+
+func readAttachment(ctx context.Context, q querier, ticket int64, id string) (AttachmentFile, error) {
+	var f AttachmentFile
+	aid, err := parseID("Attachment", id)
+	if err != nil {
+		return f, err
+	}
+	var at int64
+	err = q.QueryRowContext(ctx, `SELECT name, content_type, size, by_kind, created_at, data FROM attachments WHERE id = $1 AND ticket_id = $2`,
+		aid, ticket).Scan(&f.Name, &f.ContentType, &f.Size, &f.By, &at, &f.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, sqm.Errorf(sqm.ENOTFOUND, "Attachment %d not found.", aid)
+	}
+	if err != nil {
+		return f, fmt.Errorf("attachment: %w", err)
+	}
+	f.ID, f.CreatedAt = idString(aid), fromMS(at)
+	return f, nil
+}
+
+// GetAttachment returns a file of a ticket. Viewers and up.
+func (db *DB) GetAttachment(ctx context.Context, ticket, id string) (AttachmentFile, error) {
+	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
+		return AttachmentFile{}, err
+	}
+	tid, err := parseID("Ticket", ticket)
+	if err != nil {
+		return AttachmentFile{}, err
+	}
+	return readAttachment(ctx, db.ro, tid, id)
+}
+
+// TrackedAttachment returns a file of the feedback a tracking link names.
+// No role: the token is the authority.
+func (db *DB) TrackedAttachment(ctx context.Context, token, id string) (AttachmentFile, error) {
+	var f AttachmentFile
+	err := db.write(ctx, func(tx *Tx) error {
+		tid, err := tx.trackedTicket(token)
+		if err != nil {
+			return err
+		}
+		f, err = readAttachment(tx.ctx, tx, tid, id)
+		return err
+	})
+	return f, err
 }
 
 // ReplyByTracking adds the submitter's public reply to their feedback; one

@@ -173,6 +173,12 @@ func (db *DB) GetTicket(ctx context.Context, id string) (sqm.Ticket, error) {
 	if t.Survey, err = surveyOf(ctx, db.ro, tid); err != nil {
 		return sqm.Ticket{}, err
 	}
+	if t.Attachments, err = attachmentsOf(ctx, db.ro, tid); err != nil {
+		return sqm.Ticket{}, err
+	}
+	if len(t.Attachments) == 0 {
+		t.Attachments = nil
+	}
 	return t.Ticket, nil
 }
 
