@@ -126,6 +126,7 @@ const (
 // its tracking link, and the satisfaction survey.
 const (
 	MailFeedbackReceived = "feedback_received"
+	MailFeedbackReply    = "feedback_reply"
 	MailSurvey           = "survey"
 )
 

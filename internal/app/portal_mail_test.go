@@ -62,16 +62,22 @@ func TestRequesterMail(t *testing.T) {
 		post(t, c.base+"/portal/feedback", url.Values{"kind": {"praise"}, "service": {sid}, "title": {"Great"}, "description": {"!"}})
 
 		tid := strings.Split(strings.TrimPrefix(tracking, "/portal/t/"), ".")[0]
-		c.must(201, "POST", "/api/v1/tickets/"+tid+"/events", map[string]any{"type": "comment", "public": true, "body": "已修复"})
+		c.must(201, "POST", "/api/v1/tickets/"+tid+"/events", map[string]any{"type": "comment", "public": false, "body": "内部备注"})
+		c.must(201, "POST", "/api/v1/tickets/"+tid+"/events", map[string]any{"type": "comment", "public": true, "body": "已修复，请更新到 2.3.1"})
+		reply := waitMail(t, ms, 2)
+		if !strings.Contains(reply.Subject, "您的反馈有新回复：登录后闪退") || !strings.Contains(reply.Body, "已修复，请更新到 2.3.1") ||
+			strings.Contains(reply.Body, "内部备注") || !strings.Contains(reply.Body, link[:strings.Index(link, "?")]) {
+			t.Fatalf("the reply mail: %+v", reply)
+		}
 		c.must(201, "POST", "/api/v1/tickets/"+tid+"/events", map[string]any{"type": "status", "status": "resolved"})
-		survey := waitMail(t, ms, 2)
+		survey := waitMail(t, ms, 3)
 		token := c.must(200, "GET", "/api/v1/tickets/"+tid, nil)["survey"].(map[string]any)["token"].(string)
 		if !strings.Contains(survey.Subject, "请评价我们的服务") || !strings.Contains(survey.Body, c.base+"/portal/s/"+token+"?lang=zh") ||
 			!strings.Contains(survey.Body, "评价截止到") {
 			t.Fatalf("the survey mail: %+v", survey)
 		}
-		if got := len(ms.Got()); got != 2 {
-			t.Fatalf("%d mails; want the receipt and the survey only", got)
+		if got := len(ms.Got()); got != 3 {
+			t.Fatalf("%d mails; want the receipt, the reply and the survey only", got)
 		}
 		deliveries := c.must(200, "GET", "/api/v1/deliveries", nil)["items"].([]any)
 		for _, d := range deliveries {

@@ -14,13 +14,20 @@ import (
 
 // requesterText is the subject and body of each mail to a requester, in
 // English and Chinese: %[1]s is the ticket's title, %[2]s its number,
-// %[3]s the service, %[4]s the link, %[5]s when a survey closes.
+// %[3]s the service, %[4]s the link, %[5]s when a survey closes, %[6]s a
+// reply's text.
 var requesterText = map[string][2][2]string{
 	sqm.MailFeedbackReceived: {
 		{"We received your feedback: %[1]s",
 			"Thank you for your feedback (#%[2]s, %[3]s).\n\nFollow it, read our replies and answer them here:\n%[4]s\n\nKeep this link private: whoever has it can read and reply."},
 		{"我们已收到您的反馈：%[1]s",
 			"感谢您的反馈（#%[2]s，%[3]s）。\n\n您可以通过以下链接查看处理进度、阅读并回复我们的答复：\n%[4]s\n\n请妥善保管此链接：持有链接的人都可以查看和回复。"},
+	},
+	sqm.MailFeedbackReply: {
+		{"New reply to your feedback: %[1]s",
+			"%[6]s\n\n---\nRead the conversation and answer here:\n%[4]s"},
+		{"您的反馈有新回复：%[1]s",
+			"%[6]s\n\n---\n查看完整沟通记录并回复：\n%[4]s"},
 	},
 	sqm.MailSurvey: {
 		{"How did we do? %[1]s",
@@ -98,7 +105,7 @@ func (s *Sender) RequesterMessage(ch sqm.Channel, deliveryID, to string, n sqm.N
 	m.FromMailAddress(from)
 	m.ToMailAddress(rcpt)
 	m.Subject(fmt.Sprintf(t[0], title))
-	m.SetBodyString(mail.TypeTextPlain, fmt.Sprintf(t[1], title, n.TicketID, n.Service, link, until)+"\n")
+	m.SetBodyString(mail.TypeTextPlain, fmt.Sprintf(t[1], title, n.TicketID, n.Service, link, until, n.Detail)+"\n")
 	m.SetDateWithValue(s.now())
 	m.SetMessageIDWithValue(messageID(deliveryID, s.BaseURL, from.Address))
 	m.SetUserAgent("sqm-notify/1")

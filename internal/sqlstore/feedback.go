@@ -279,3 +279,33 @@ func needsPublicReply(t *ticketRec, ev sqm.Event) error {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// mailReply tells the submitter of a feedback ticket of a public reply,
+// with its text and their tracking link.
+func (tx *Tx) mailReply(t *ticketRec, ev *sqm.Event) error {
+	if !tx.db.MailRequesters {
+		return nil
+	}
+	var (
+		gen  int64
+		lang string
+	)
+	err := tx.QueryRowContext(tx.ctx, `SELECT tracking, lang FROM feedback WHERE ticket_id = $1`, t.id).Scan(&gen, &lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // a feedback ticket opened by staff: no tracking link
+	}
+	if err != nil {
+		return fmt.Errorf("reply mail: %w", err)
+	}
+	token, err := tx.signed("track", t.id, gen)
+	if err != nil {
+		return err
+	}
+	n := ticketNotice(sqm.MailFeedbackReply, &t.Ticket)
+	n.Lang, n.LinkPath = lang, "/portal/t/"+token
+	n.Detail = ev.Body
+	if ev.Actor != "" {
+		n.Detail = ev.Actor + ":\n\n" + ev.Body
+	}
+	return tx.mailRequester("reply:"+ev.ID, t.RequesterEmail, n)
+}

@@ -130,6 +130,11 @@ func (tx *Tx) appendEvent(t *ticketRec, ev *sqm.Event) error {
 	ev.ID = idString(id)
 	t.Events = append(t.Events, *ev)
 	tx.written = append(tx.written, *ev)
+	if ev.Type == sqm.EventComment && ev.By == sqm.ByStaff && ev.Public && t.Type == sqm.TypeFeedback && t.RequesterEmail != "" && !t.Imported {
+		if err := tx.mailReply(t, ev); err != nil {
+			return err
+		}
+	}
 	if ev.Type.System() && !t.Imported { // an import's past breaches are history, not news
 		n := ticketNotice(string(ev.Type), &t.Ticket)
 		n.Clock = ev.Clock
