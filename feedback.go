@@ -219,6 +219,15 @@ type FeedbackStats struct {
 	ByKind    map[string]int `json:"by_kind"`
 	ByService map[string]int `json:"by_service"`
 	ByStatus  map[string]int `json:"by_status"`
+	// Weeks counts by week of the period, from its start: the volume over
+	// time.
+	Weeks []WeekCount `json:"weeks"`
+}
+
+// WeekCount is the feedback opened in the seven days from Start.
+type WeekCount struct {
+	Start time.Time `json:"start"`
+	Count int       `json:"count"`
 }
 
 // Limits on attachments.

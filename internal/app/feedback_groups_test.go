@@ -62,7 +62,8 @@ func TestFeedbackGroupsEndToEnd(t *testing.T) {
 		c.must(422, "GET", "/api/v1/feedback/groups?from=x&to=y", nil)
 
 		code, page := signInHTTP(t, c.base, "admin", "admin-password-1").get("/feedback")
-		if code != 200 || !strings.Contains(page, "闪退") || !strings.Contains(page, `href="/tickets/`+second+`"`) || strings.Contains(page, "<script>") ||
+		if code != 200 || !strings.Contains(page, `id="weeks"`) || !strings.Contains(page, "Response and resolution of feedback") ||
+			!strings.Contains(page, "闪退") || !strings.Contains(page, `href="/tickets/`+second+`"`) || strings.Contains(page, "<script>") ||
 			!strings.Contains(page, html.EscapeString("一登录就闪退 <script>")) {
 			t.Fatalf("the analysis page:\n%s", page)
 		}

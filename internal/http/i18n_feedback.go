@@ -17,6 +17,8 @@ var feedbackMessages = map[string][2]string{
 	"fb.by_service":   {"By service", "按服务"},
 	"fb.by_status":    {"By status", "按状态"},
 	"fb.none":         {"None in this period.", "本期暂无。"},
+	"fb.by_week":      {"By week", "按周"},
+	"fb.clocks":       {"Response and resolution of feedback", "反馈的响应与解决"},
 	"fb.groups":       {"What users commonly raise", "用户共同关注的问题"},
 	"fb.groups.about": {"Feedback grouped by similar wording (Chinese and English), largest first. Growth compares the last 7 days of the period with the 7 before.", "按相近的表述（中英文）归组，按数量排序。增长对比本期最后 7 天与之前 7 天。"},
 	"fb.groups.none":  {"No two pieces of feedback are alike in this period.", "本期暂无相似的反馈。"},

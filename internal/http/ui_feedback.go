@@ -56,6 +56,16 @@ type feedbackView struct {
 	Statuses  []countRow
 	Groups    []sqm.FeedbackGroup
 	Shown     int // groups shown; the rest are single pieces of feedback
+	Clocks    sqm.Scorecard
+	Peak      int // the largest week
+}
+
+// Width is a week's bar as a percentage of the largest week.
+func (d feedbackView) Width(n int) int {
+	if d.Peak == 0 {
+		return 0
+	}
+	return n * 100 / d.Peak
 }
 
 type countRow struct {
@@ -97,6 +107,13 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	if d.Stats, err = s.db.FeedbackStats(ctx, d.From, d.To); err != nil {
+		s.uiError(w, r, p, err)
+		return
+	}
+	for _, w := range d.Stats.Weeks {
+		d.Peak = max(d.Peak, w.Count)
+	}
+	if d.Clocks, err = s.db.Scorecard(ctx, sqm.ScorecardQuery{From: d.From, To: d.To, ServiceID: d.ServiceID, Type: sqm.TypeFeedback, Summary: true}); err != nil {
 		s.uiError(w, r, p, err)
 		return
 	}

@@ -233,5 +233,28 @@ func (db *DB) FeedbackStats(ctx context.Context, from, to time.Time) (sqm.Feedba
 		st.ByService[service] += n
 		st.ByStatus[status] += n
 	}
-	return st, rows.Err()
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("feedback stats: %w", err)
+	}
+	const week = int64(7 * 24 * time.Hour / time.Millisecond)
+	for at := from; at.Before(to); at = at.Add(7 * 24 * time.Hour) {
+		st.Weeks = append(st.Weeks, sqm.WeekCount{Start: at})
+	}
+	wrows, err := db.ro.QueryContext(ctx, `SELECT (t.opened_at - $1) / $3, count(*) FROM feedback f JOIN tickets t ON t.id = f.ticket_id
+		WHERE t.opened_at >= $1 AND t.opened_at < $2 GROUP BY 1`, ms(from), ms(to), week)
+	if err != nil {
+		return st, fmt.Errorf("feedback stats: %w", err)
+	}
+	defer wrows.Close()
+	for wrows.Next() {
+		var i int64
+		var n int
+		if err := wrows.Scan(&i, &n); err != nil {
+			return st, fmt.Errorf("feedback stats: %w", err)
+		}
+		if i >= 0 && int(i) < len(st.Weeks) {
+			st.Weeks[i].Count = n
+		}
+	}
+	return st, wrows.Err()
 }

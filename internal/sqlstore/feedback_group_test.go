@@ -84,5 +84,9 @@ func TestFeedbackGroups(t *testing.T) {
 		if err != nil || st.Total != 5 || st.ByKind["bug"] != 3 || st.ByService["App"] != 4 || st.ByStatus["new"] != 5 {
 			t.Fatalf("stats: %+v %v", st, err)
 		}
+		// By week from the period's start: the first on day 0, the rest on day 8.
+		if len(st.Weeks) != 2 || st.Weeks[0].Count != 1 || st.Weeks[1].Count != 4 || !st.Weeks[1].Start.Equal(from.Add(7*24*time.Hour)) {
+			t.Fatalf("weeks: %+v", st.Weeks)
+		}
 	})
 }
