@@ -35,7 +35,6 @@ import (
 	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/bench/internal/benchkit"
 	"github.com/sqmhq/sqm/internal/app"
-	"github.com/sqmhq/sqm/internal/sqlstore"
 )
 
 // portalPerMinute lifts the portal's per-address limit (10 posts a minute
@@ -101,7 +100,7 @@ func run(o options) error {
 	} else {
 		defer db.Remove() //nolint:errcheck
 	}
-	a, token, err := start(ctx, db.DSN)
+	a, token, err := benchkit.Start(ctx, db.DSN, func(c *app.Config) { c.PortalPerMinute = portalPerMinute })
 	if err != nil {
 		return err
 	}
@@ -282,26 +281,6 @@ func run(o options) error {
 	fmt.Printf("no failure, a ticket for every 303: %s\n", benchkit.Verdict(passErr))
 	fmt.Println("RESULT:", benchkit.Verdict(passRPS && passP99 && passErr))
 	return nil
-}
-
-// start runs sqm on 127.0.0.1:0 as benchkit.Start does, with the portal's
-// per-address limit lifted, and returns it with the secret of a new admin
-// token.
-func start(ctx context.Context, dsn string) (*app.App, string, error) {
-	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DSN: dsn, PortalPerMinute: portalPerMinute})
-	if err != nil {
-		return nil, "", err
-	}
-	if err := a.Start(ctx); err != nil {
-		a.Stop(ctx) //nolint:errcheck
-		return nil, "", err
-	}
-	tok, err := a.DB.CreateToken(sqm.WithActor(ctx, sqm.SystemActor), sqlstore.AdminName, "bench")
-	if err != nil {
-		a.Stop(ctx) //nolint:errcheck
-		return nil, "", err
-	}
-	return a, tok.Secret, nil
 }
 
 var alertRE = regexp.MustCompile(`role="alert"[^>]*>([^<]*)<`)

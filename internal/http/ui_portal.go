@@ -172,8 +172,8 @@ func serveAttachment(w http.ResponseWriter, f sqlstore.AttachmentFile) {
 func (s *Server) portalAttachment(w http.ResponseWriter, r *http.Request) {
 	f, err := s.db.TrackedAttachment(r.Context(), r.PathValue("token"), r.PathValue("id"))
 	if err != nil {
-		p := s.portalPage(r)
-		s.portalFailed(w, r, p, portalView{View: "track", Token: r.PathValue("token"), LangQ: langQuery(r)}, err)
+		p, d := s.tokenPage(r, "track")
+		s.portalFailed(w, r, p, d, err)
 		return
 	}
 	serveAttachment(w, f)
@@ -220,26 +220,36 @@ func (s *Server) portalFailed(w http.ResponseWriter, r *http.Request, p *page, d
 	s.renderPortal(w, r, p, status, d)
 }
 
-func (s *Server) portalTrack(w http.ResponseWriter, r *http.Request) {
-	p := s.portalPage(r)
-	d := portalView{View: "track", Token: r.PathValue("token"), LangQ: langQuery(r)}
-	s.showTracking(w, r, p, d, http.StatusOK)
+// tokenPage is the page of a tracking or survey link, view track or
+// survey, as its path names it.
+func (s *Server) tokenPage(r *http.Request, view string) (*page, portalView) {
+	return s.portalPage(r), portalView{View: view, Token: r.PathValue("token"), LangQ: langQuery(r)}
 }
 
-func (s *Server) showTracking(w http.ResponseWriter, r *http.Request, p *page, d portalView, status int) {
-	tr, err := s.db.Track(r.Context(), d.Token)
+func (s *Server) portalTrack(w http.ResponseWriter, r *http.Request) {
+	p, d := s.tokenPage(r, "track")
+	s.showByToken(w, r, p, d, http.StatusOK)
+}
+
+// showByToken reads what d's link names (the tracking of a piece of
+// feedback, or a survey) and shows it, never cached.
+func (s *Server) showByToken(w http.ResponseWriter, r *http.Request, p *page, d portalView, status int) {
+	var err error
+	if d.View == "survey" {
+		d.Survey, err = s.db.GetSurvey(r.Context(), d.Token)
+	} else {
+		d.Track, err = s.db.Track(r.Context(), d.Token)
+	}
 	if err != nil {
 		s.portalFailed(w, r, p, d, err)
 		return
 	}
-	d.Track = tr
 	w.Header().Set("Cache-Control", "no-store")
 	s.renderPortal(w, r, p, status, d)
 }
 
 func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) {
-	p := s.portalPage(r)
-	d := portalView{View: "track", Token: r.PathValue("token"), LangQ: langQuery(r)}
+	p, d := s.tokenPage(r, "track")
 	if !s.portalAllowed(w, r, p) {
 		return
 	}
@@ -248,7 +258,7 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) {
 	if err := s.db.ReplyByTracking(r.Context(), d.Token, d.Form.Reply); err != nil {
 		if sqm.ErrorCode(err) == sqm.EINVALID {
 			d.Field, d.Error = "body", p.T("portal.err.body")
-			s.showTracking(w, r, p, d, statusOf(err))
+			s.showByToken(w, r, p, d, statusOf(err))
 			return
 		}
 		s.portalFailed(w, r, p, d, err)
@@ -258,25 +268,12 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) portalSurvey(w http.ResponseWriter, r *http.Request) {
-	p := s.portalPage(r)
-	d := portalView{View: "survey", Token: r.PathValue("token"), LangQ: langQuery(r)}
-	s.showSurvey(w, r, p, d, http.StatusOK)
-}
-
-func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, p *page, d portalView, status int) {
-	v, err := s.db.GetSurvey(r.Context(), d.Token)
-	if err != nil {
-		s.portalFailed(w, r, p, d, err)
-		return
-	}
-	d.Survey = v
-	w.Header().Set("Cache-Control", "no-store")
-	s.renderPortal(w, r, p, status, d)
+	p, d := s.tokenPage(r, "survey")
+	s.showByToken(w, r, p, d, http.StatusOK)
 }
 
 func (s *Server) portalAnswer(w http.ResponseWriter, r *http.Request) {
-	p := s.portalPage(r)
-	d := portalView{View: "survey", Token: r.PathValue("token"), LangQ: langQuery(r)}
+	p, d := s.tokenPage(r, "survey")
 	if !s.portalAllowed(w, r, p) {
 		return
 	}
@@ -294,11 +291,11 @@ func (s *Server) portalAnswer(w http.ResponseWriter, r *http.Request) {
 			s.portalFailed(w, r, p, d, err)
 			return
 		}
-		s.showSurvey(w, r, p, d, statusOf(err))
+		s.showByToken(w, r, p, d, statusOf(err))
 		return
 	}
 	d.Answered = true
-	s.showSurvey(w, r, p, d, http.StatusOK)
+	s.showByToken(w, r, p, d, http.StatusOK)
 }
 
 // portalAllowed refuses a cross-site post, and a client address over its

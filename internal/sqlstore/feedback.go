@@ -44,8 +44,8 @@ func (db *DB) SubmitFeedback(ctx context.Context, nf sqm.NewFeedback) (sqm.Feedb
 		if err := tx.openTicket(t, nil); err != nil {
 			return err
 		}
-		if _, err := tx.exec(`INSERT INTO feedback (ticket_id, kind, tracking, created_at, lang) VALUES ($1, $2, 1, $3, $4)`,
-			t.id, nf.Kind, ms(tx.now), nf.Lang); err != nil {
+		if _, err := tx.exec(`INSERT INTO feedback (ticket_id, kind, tracking, created_at, lang, service_id) VALUES ($1, $2, 1, $3, $4, $5)`,
+			t.id, nf.Kind, ms(tx.now), nf.Lang, sid.Int64); err != nil {
 			return fmt.Errorf("feedback: %w", err)
 		}
 		for i, a := range nf.Attachments {

@@ -20,7 +20,7 @@ const (
 	// similarWindow is how far back a new piece of feedback is compared with
 	// open feedback of its service, and similarPool how many at most.
 	similarWindow = 30 * 24 * time.Hour
-	similarPool   = 5_000
+	similarPool   = 300
 	// groupTickets is how many of a group's feedback the analysis lists.
 	groupTickets = 20
 )
@@ -70,9 +70,11 @@ func (db *DB) SaveFeedbackTerms(ctx context.Context, id string, terms []string) 
 		if err := tx.QueryRowContext(tx.ctx, `SELECT service_id FROM tickets WHERE id = $1`, tid).Scan(&service); err != nil {
 			return fmt.Errorf("feedback terms: %w", err)
 		}
+		// The newest first, down the index of the service's segmented
+		// feedback: the read stops at the pool's size.
 		rows, err := tx.QueryContext(tx.ctx, `SELECT f.ticket_id, f.terms, f.similar_to FROM feedback f JOIN tickets t ON t.id = f.ticket_id
-			WHERE t.service_id = $1 AND t.type = 'feedback' AND t.status NOT IN ('resolved', 'closed') AND t.opened_at >= $2
-			AND f.terms IS NOT NULL AND f.ticket_id <> $3 ORDER BY f.ticket_id DESC LIMIT $4`,
+			WHERE f.service_id = $1 AND f.terms IS NOT NULL AND f.ticket_id <> $3 AND t.status NOT IN ('resolved', 'closed')
+			AND t.opened_at >= $2 ORDER BY f.ticket_id DESC LIMIT $4`,
 			service, ms(tx.now.Add(-similarWindow)), tid, similarPool)
 		if err != nil {
 			return fmt.Errorf("similar feedback: %w", err)
@@ -122,11 +124,16 @@ func (db *DB) SaveFeedbackTerms(ctx context.Context, id string, terms []string) 
 		if n, _ := res.RowsAffected(); n == 0 || !similar.Valid {
 			return nil // another replica did it first, or nothing like it is open
 		}
-		var n int
+		var n, leader int
 		if err := tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM feedback f JOIN tickets t ON t.id = f.ticket_id
-			WHERE (f.similar_to = $1 OR f.ticket_id = $1) AND t.status NOT IN ('resolved', 'closed')`, similar.Int64).Scan(&n); err != nil {
+			WHERE f.similar_to = $1 AND t.status NOT IN ('resolved', 'closed')`, similar.Int64).Scan(&n); err != nil {
 			return fmt.Errorf("similar feedback: %w", err)
 		}
+		if err := tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM tickets WHERE id = $1 AND status NOT IN ('resolved', 'closed')`,
+			similar.Int64).Scan(&leader); err != nil {
+			return fmt.Errorf("similar feedback: %w", err)
+		}
+		n += leader
 		return tx.systemNote(tid, fmt.Sprintf("Resembles open feedback #%d (%d open like it, similarity %.0f%%): consider handling them together.",
 			similar.Int64, n, bestSim*100))
 	})

@@ -1,9 +1,7 @@
 package sqlstore_test
 
 import (
-	"context"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -51,49 +49,7 @@ func TestSatisfactionReadsUseIndexes(t *testing.T) {
 			FROM tickets WHERE id % 2 = 0`)
 		exec(`ANALYZE`)
 
-		postgres := strings.HasPrefix(dsn, "postgres")
-		ctx := context.Background()
-		conn, err := raw.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		explain := "EXPLAIN QUERY PLAN "
-		if postgres {
-			explain = "EXPLAIN (FORMAT JSON) "
-			for _, off := range []string{"enable_seqscan", "enable_hashjoin", "enable_mergejoin"} {
-				if _, err := conn.ExecContext(ctx, `SET `+off+` = off`); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		var plans []string
-		e.db.TraceReads(func(q string, args []any) {
-			rows, err := conn.QueryContext(ctx, explain+q, args...)
-			if err != nil {
-				t.Errorf("explain %s: %v", q, err)
-				return
-			}
-			defer rows.Close()
-			var steps []string
-			for rows.Next() {
-				var (
-					id, parent, unused int
-					detail             string
-				)
-				if postgres {
-					err = rows.Scan(&detail)
-					steps = append(steps, pgScans(t, detail)...)
-				} else {
-					err = rows.Scan(&id, &parent, &unused, &detail)
-					steps = append(steps, detail)
-				}
-				if err != nil {
-					t.Error(err)
-				}
-			}
-			plans = append(plans, strings.Join(steps, "; ")+"   ⟵ "+strings.Join(strings.Fields(q), " "))
-		})
+		plans, stop := explainReads(t, e, dsn, raw)
 		month := sqm.ScorecardQuery{From: now.AddDate(0, -1, 0), To: now}
 		rep, err := e.db.SatisfactionReport(e.ctx, month)
 		if err != nil {
@@ -111,16 +67,16 @@ func TestSatisfactionReadsUseIndexes(t *testing.T) {
 		if err := e.db.ExportSurveys(e.ctx, month, func(sqm.SurveyRecord) error { surveys++; return nil }); err != nil {
 			t.Fatal(err)
 		}
-		e.db.TraceReads(nil)
-		if len(rep.Comments) != sqm.MaxSurveyComments || rep.Services[0].Responses == 0 || feedback == 0 || surveys == 0 || len(plans) != 10 {
-			t.Fatalf("%d comments, %d feedback, %d surveys, in %d reads", len(rep.Comments), feedback, surveys, len(plans))
+		stop()
+		if len(rep.Comments) != sqm.MaxSurveyComments || rep.Services[0].Responses == 0 || feedback == 0 || surveys == 0 || len(plans()) != 10 {
+			t.Fatalf("%d comments, %d feedback, %d surveys, in %d reads", len(rep.Comments), feedback, surveys, len(plans()))
 		}
 		// SQLite: SCAN of a table (g, the groups of a breakdown, is the
 		// query's own result); PostgreSQL: see pgScans. The names of
 		// services, teams and users are looked up in small tables, which a
 		// planner may rightly read whole.
 		full := regexp.MustCompile(`\bSCAN (surveys|tickets|feedback|s|t|f)\b|\bfull scan of (surveys|tickets|feedback)\b`)
-		for _, p := range plans {
+		for _, p := range plans() {
 			t.Log(p)
 			if m := full.FindString(p); m != "" {
 				t.Errorf("a full scan (%s): %s", m, p)

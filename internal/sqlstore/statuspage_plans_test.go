@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -67,62 +68,21 @@ func TestStatusPageReadsUseIndexes(t *testing.T) {
 		}
 		exec(`ANALYZE`)
 
-		postgres := strings.HasPrefix(dsn, "postgres")
 		ctx := context.Background()
-		conn, err := raw.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		explain := "EXPLAIN QUERY PLAN "
-		if postgres {
-			explain = "EXPLAIN (FORMAT JSON) "
-			for _, off := range []string{"enable_seqscan", "enable_hashjoin", "enable_mergejoin"} {
-				if _, err := conn.ExecContext(ctx, `SET `+off+` = off`); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		var plans []string
-		e.db.TraceReads(func(q string, args []any) {
-			rows, err := conn.QueryContext(ctx, explain+q, args...)
-			if err != nil {
-				t.Errorf("explain %s: %v", q, err)
-				return
-			}
-			defer rows.Close()
-			var steps []string
-			for rows.Next() {
-				var (
-					id, parent, unused int
-					detail             string
-				)
-				if postgres {
-					err = rows.Scan(&detail)
-					steps = append(steps, pgScans(t, detail)...)
-				} else {
-					err = rows.Scan(&id, &parent, &unused, &detail)
-					steps = append(steps, detail)
-				}
-				if err != nil {
-					t.Error(err)
-				}
-			}
-			plans = append(plans, strings.Join(steps, "; ")+"   ⟵ "+strings.Join(strings.Fields(q), " "))
-		})
+		plans, stop := explainReads(t, e, dsn, raw)
 		v, err := e.db.PublicStatus(ctx, "page-10", now)
-		e.db.TraceReads(nil)
+		stop()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(v.Services) != 10 || len(v.PastIncidents) == 0 || len(v.Incidents) == 0 || len(v.Maintenance) == 0 || len(plans) < 7 {
+		if len(v.Services) != 10 || len(v.PastIncidents) == 0 || len(v.Incidents) == 0 || len(v.Maintenance) == 0 || len(plans()) < 7 {
 			t.Fatalf("the page shows %d services, %d past and %d open incidents, %d windows, in %d reads",
-				len(v.Services), len(v.PastIncidents), len(v.Incidents), len(v.Maintenance), len(plans))
+				len(v.Services), len(v.PastIncidents), len(v.Incidents), len(v.Maintenance), len(plans()))
 		}
 		// SQLite: SCAN t, with or without an index; PostgreSQL: see pgScans.
 		full := regexp.MustCompile(`\bSCAN \w+|\bfull scan of \w+`)
 		history := false
-		for _, p := range plans {
+		for _, p := range plans() {
 			t.Log(p)
 			if m := full.FindString(p); m != "" {
 				t.Errorf("a full scan (%s): %s", m, p)
@@ -138,6 +98,58 @@ func TestStatusPageReadsUseIndexes(t *testing.T) {
 			t.Error("no read of the history traced")
 		}
 	})
+}
+
+// explainReads has every read of e.db explained on a connection of its own
+// to the database (on PostgreSQL with sequential scans, hash and merge joins
+// off, so that a plan shows whether an index can serve it) and returns the
+// plans so far, each as its steps and its query, and a stop to the tracing.
+func explainReads(t *testing.T, e *env, dsn string, raw *sql.DB) (plans func() []string, stop func()) {
+	t.Helper()
+	postgres := strings.HasPrefix(dsn, "postgres")
+	ctx := context.Background()
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	explain := "EXPLAIN QUERY PLAN "
+	if postgres {
+		explain = "EXPLAIN (FORMAT JSON) "
+		for _, off := range []string{"enable_seqscan", "enable_hashjoin", "enable_mergejoin"} {
+			if _, err := conn.ExecContext(ctx, `SET `+off+` = off`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var got []string
+	e.db.TraceReads(func(q string, args []any) {
+		rows, err := conn.QueryContext(ctx, explain+q, args...)
+		if err != nil {
+			t.Errorf("explain %s: %v", q, err)
+			return
+		}
+		defer rows.Close()
+		var steps []string
+		for rows.Next() {
+			var (
+				id, parent, unused int
+				detail             string
+			)
+			if postgres {
+				err = rows.Scan(&detail)
+				steps = append(steps, pgScans(t, detail)...)
+			} else {
+				err = rows.Scan(&id, &parent, &unused, &detail)
+				steps = append(steps, detail)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		got = append(got, strings.Join(steps, "; ")+"   ⟵ "+strings.Join(strings.Fields(q), " "))
+	})
+	return func() []string { return got }, func() { e.db.TraceReads(nil) }
 }
 
 // pgScans describes the table reads of a PostgreSQL plan in JSON, each as

@@ -125,9 +125,13 @@ func (d *Database) Size(ctx context.Context) string {
 }
 
 // Start runs sqm on 127.0.0.1:0 over the database and returns it with the
-// secret of a new admin token.
-func Start(ctx context.Context, dsn string) (*app.App, string, error) {
-	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DSN: dsn})
+// secret of a new admin token; tune, when given, adjusts its configuration.
+func Start(ctx context.Context, dsn string, tune ...func(*app.Config)) (*app.App, string, error) {
+	cfg := app.Config{Addr: "127.0.0.1:0", DSN: dsn}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return nil, "", err
 	}
