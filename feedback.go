@@ -38,12 +38,13 @@ func (k FeedbackKind) Priority() Priority {
 	return P4
 }
 
-// Limits on feedback, in bytes.
+// Limits on feedback, in bytes: three times the characters the forms
+// allow, so that Chinese text the form takes is never refused.
 const (
-	MaxFeedbackTitle = 200
-	MaxFeedbackText  = 10_000
+	MaxFeedbackTitle = 600
+	MaxFeedbackText  = 30_000
 	MaxEmail         = 254
-	MaxSurveyComment = 2_000
+	MaxSurveyComment = 6_000
 )
 
 // NewFeedback is what a submitter sends, from the public portal or through

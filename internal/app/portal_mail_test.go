@@ -49,7 +49,7 @@ func TestRequesterMail(t *testing.T) {
 			"description": {"打开即闪退"}, "email": {"li@example.com"}})
 		tracking := resp.Header.Get("Location")
 		receipt := waitMail(t, ms, 1)
-		if receipt.To[0] != "li@example.com" || !strings.Contains(receipt.Subject, "我们已收到您的反馈：登录后闪退") ||
+		if receipt.To[0] != "li@example.com" || !strings.Contains(receipt.Subject, "我们已收到您的反馈（#") ||
 			!strings.Contains(receipt.Body, c.base+strings.SplitN(tracking, "?", 2)[0]) {
 			t.Fatalf("the receipt: %+v (tracking %s)", receipt, tracking)
 		}

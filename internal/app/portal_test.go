@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"html"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sqmhq/sqm"
 	"github.com/sqmhq/sqm/internal/testdb"
 )
 
@@ -33,7 +35,10 @@ const xss = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 // shown back as text on every page.
 func TestFeedbackPortal(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dsn string) {
-		_, c := start(t, dsn)
+		a, c := start(t, dsn)
+		if _, err := a.DB.CreateUser(sqm.WithActor(context.Background(), sqm.SystemActor), sqm.User{Name: "agnes", Role: sqm.RoleAgent}); err != nil {
+			t.Fatal(err)
+		}
 		svc := c.must(201, "POST", "/api/v1/services", map[string]any{"name": "Mobile app"})
 		sid := svc["id"].(string)
 
@@ -108,6 +113,15 @@ func TestFeedbackPortal(t *testing.T) {
 			t.Fatalf("the ticket's survey: %v", tk["survey"])
 		}
 		token := sv["token"].(string)
+		// An agent does not see the link that would let them rate their own work.
+		agentTok, err := a.DB.CreateToken(sqm.WithActor(context.Background(), sqm.SystemActor), "agnes", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := &client{t: t, base: c.base, token: agentTok.Secret}
+		if s := agent.must(200, "GET", "/api/v1/tickets/"+tid, nil)["survey"].(map[string]any); s["token"] != "" || s["url"] != "" {
+			t.Fatalf("an agent sees the survey link: %v", s)
+		}
 		if _, body = fetch(t, c.base+loc, ""); !strings.Contains(body, "/portal/s/"+token) {
 			t.Fatal("the tracking page does not offer the survey")
 		}

@@ -37,7 +37,13 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showTicket(w http.ResponseWriter, r *http.Request) {
 	t, err := s.db.GetTicket(r.Context(), r.PathValue("id"))
 	if err == nil && t.Survey != nil {
-		t.Survey.URL = surveyURL(r, t.Survey.Token)
+		// Whoever holds the link may answer: only managers and admins (who
+		// may need to send it again) see it, not the agents rated by it.
+		if sqm.ActorFrom(r.Context()).Role.AtLeast(sqm.RoleManager) {
+			t.Survey.URL = surveyURL(r, t.Survey.Token)
+		} else {
+			t.Survey.Token = ""
+		}
 	}
 	s.reply(w, r, http.StatusOK, t, err)
 }

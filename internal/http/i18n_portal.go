@@ -77,6 +77,7 @@ var portalMessages = map[string][2]string{
 	"portal.rating.3":                   {"Neutral", "一般"},
 	"portal.rating.4":                   {"Satisfied", "满意"},
 	"ticket.requester":                  {"Requester", "提交人"},
+	"ticket.requester_email":            {"Requester's e-mail", "提交人邮箱"},
 	"ticket.survey":                     {"Satisfaction", "满意度"},
 	"ticket.survey.waiting":             {"Survey sent, not answered yet; open until", "已发送评价邀请，尚未回复；截止"},
 	"ticket.tracking.renew":             {"Replace the tracking link", "重置跟踪链接"},

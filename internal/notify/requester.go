@@ -18,9 +18,9 @@ import (
 // reply's text.
 var requesterText = map[string][2][2]string{
 	sqm.MailFeedbackReceived: {
-		{"We received your feedback: %[1]s",
+		{"We received your feedback (#%[2]s)",
 			"Thank you for your feedback (#%[2]s, %[3]s).\n\nFollow it, read our replies and answer them here:\n%[4]s\n\nKeep this link private: whoever has it can read and reply."},
-		{"我们已收到您的反馈：%[1]s",
+		{"我们已收到您的反馈（#%[2]s）",
 			"感谢您的反馈（#%[2]s，%[3]s）。\n\n您可以通过以下链接查看处理进度、阅读并回复我们的答复：\n%[4]s\n\n请妥善保管此链接：持有链接的人都可以查看和回复。"},
 	},
 	sqm.MailFeedbackReply: {

@@ -76,7 +76,7 @@ func (tx *Tx) addEvent(tid int64, mk func(at time.Time) sqm.Event) (*ticketRec, 
 	if err := tx.settle(t, t.Events, r); err != nil {
 		return nil, err
 	}
-	if t.Status == sqm.StatusResolved && !was.Done() {
+	if t.Status.Done() && !was.Done() {
 		if err := tx.survey(t); err != nil {
 			return nil, err
 		}

@@ -146,10 +146,8 @@ func (db *DB) Track(ctx context.Context, token string) (sqm.Tracking, error) {
 			if e.Type != sqm.EventComment || !e.Public || (e.By != sqm.ByStaff && e.By != sqm.ByRequester) {
 				continue
 			}
+			// Staff answer as "Support": their login names stay inside.
 			r := sqm.PublicReply{At: e.At, By: e.By, Body: e.Body}
-			if e.By == sqm.ByStaff {
-				r.Author = e.Actor
-			}
 			tr.Replies = append(tr.Replies, r)
 		}
 		if tr.Attachments, err = attachmentsOf(tx.ctx, tx, tid); err != nil {
@@ -304,8 +302,5 @@ func (tx *Tx) mailReply(t *ticketRec, ev *sqm.Event) error {
 	n := ticketNotice(sqm.MailFeedbackReply, &t.Ticket)
 	n.Lang, n.LinkPath = lang, "/portal/t/"+token
 	n.Detail = ev.Body
-	if ev.Actor != "" {
-		n.Detail = ev.Actor + ":\n\n" + ev.Body
-	}
 	return tx.mailRequester("reply:"+ev.ID, t.RequesterEmail, n)
 }

@@ -7,4 +7,4 @@ ALTER TABLE channels ADD COLUMN builtin TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
 ALTER TABLE feedback ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';
 INSERT INTO channels (name, type, url, secret, lang, disabled, created_at, updated_at, builtin)
-    VALUES ('Requesters', 'email', 'mailto:', '', 'en', FALSE, 0, 0, 'requester');
+    VALUES ('sqm: mail to requesters', 'email', 'mailto:', '', 'en', FALSE, 0, 0, 'requester');
