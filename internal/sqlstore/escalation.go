@@ -254,6 +254,12 @@ func (tx *Tx) signed(purpose string, parts ...int64) (string, error) {
 // checkSigned reads a token that signed made for purpose with n parts and
 // returns the parts, or bad when the token is not genuine.
 func (tx *Tx) checkSigned(purpose, token string, n int, bad error) ([]int64, error) {
+	return checkToken(tx.ctx, tx, purpose, token, n, bad)
+}
+
+// checkToken is checkSigned for any querier; it writes nothing (without
+// the purpose's key, no genuine token exists).
+func checkToken(ctx context.Context, q querier, purpose, token string, n int, bad error) ([]int64, error) {
 	fields := strings.Split(token, ".")
 	if len(token) > 200 || len(fields) != n+1 {
 		return nil, bad
@@ -266,11 +272,14 @@ func (tx *Tx) checkSigned(purpose, token string, n int, bad error) ([]int64, err
 		}
 		parts[i] = v
 	}
-	want, err := tx.signed(purpose, parts...)
+	key, err := readSecret(ctx, q, purpose)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, bad
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !hmac.Equal([]byte(want), []byte(token)) {
+	if !hmac.Equal([]byte(signWith(key, purpose, parts...)), []byte(token)) {
 		return nil, bad
 	}
 	return parts, nil

@@ -101,13 +101,15 @@ var errBadTracking = sqm.Errorf(sqm.ENOTFOUND, "This tracking link is not valid.
 
 // trackedTicket reads a tracking token: the ticket it names, while the link
 // is the ticket's current one.
-func (tx *Tx) trackedTicket(token string) (int64, error) {
-	parts, err := tx.checkSigned("track", token, 2, errBadTracking)
+func (tx *Tx) trackedTicket(token string) (int64, error) { return trackedTicket(tx.ctx, tx, token) }
+
+func trackedTicket(ctx context.Context, q querier, token string) (int64, error) {
+	parts, err := checkToken(ctx, q, "track", token, 2, errBadTracking)
 	if err != nil {
 		return 0, err
 	}
 	var gen int64
-	err = tx.QueryRowContext(tx.ctx, `SELECT tracking FROM feedback WHERE ticket_id = $1`, parts[0]).Scan(&gen)
+	err = q.QueryRowContext(ctx, `SELECT tracking FROM feedback WHERE ticket_id = $1`, parts[0]).Scan(&gen)
 	if errors.Is(err, sql.ErrNoRows) || gen != parts[1] {
 		return 0, errBadTracking
 	}
@@ -122,23 +124,24 @@ func (tx *Tx) trackedTicket(token string) (int64, error) {
 // authority.
 func (db *DB) Track(ctx context.Context, token string) (sqm.Tracking, error) {
 	var tr sqm.Tracking
-	// A write transaction: the first link ever checked makes the key.
-	err := db.write(ctx, func(tx *Tx) error {
-		tid, err := tx.trackedTicket(token)
+	// Reads only: anyone may try a link, and none takes the writer.
+	err := func() error {
+		q := db.ro
+		tid, err := trackedTicket(ctx, q, token)
 		if err != nil {
 			return err
 		}
-		t, err := loadTicket(tx.ctx, tx, tid)
+		t, err := loadTicket(ctx, q, tid)
 		if err != nil {
 			return err
 		}
-		events, err := loadEvents(tx.ctx, tx, tid)
+		events, err := loadEvents(ctx, q, tid)
 		if err != nil {
 			return err
 		}
 		tr = sqm.Tracking{TicketID: t.ID, Title: t.Title, Description: t.Description, Status: t.Status, OpenedAt: t.OpenedAt,
 			Replies: []sqm.PublicReply{}}
-		if err := tx.QueryRowContext(tx.ctx, `SELECT f.kind, s.name FROM feedback f JOIN services s ON s.id = $2 WHERE f.ticket_id = $1`,
+		if err := q.QueryRowContext(ctx, `SELECT f.kind, s.name FROM feedback f JOIN services s ON s.id = $2 WHERE f.ticket_id = $1`,
 			tid, t.serviceID).Scan(&tr.Kind, &tr.Service); err != nil {
 			return fmt.Errorf("tracking: %w", err)
 		}
@@ -150,12 +153,12 @@ func (db *DB) Track(ctx context.Context, token string) (sqm.Tracking, error) {
 			r := sqm.PublicReply{At: e.At, By: e.By, Body: e.Body}
 			tr.Replies = append(tr.Replies, r)
 		}
-		if tr.Attachments, err = attachmentsOf(tx.ctx, tx, tid); err != nil {
+		if tr.Attachments, err = attachmentsOf(ctx, q, tid); err != nil {
 			return err
 		}
-		tr.Survey, err = tx.latestSurvey(tid)
+		tr.Survey, err = surveyOf(ctx, q, tid)
 		return err
-	})
+	}()
 	return tr, err
 }
 
@@ -221,16 +224,11 @@ func (db *DB) GetAttachment(ctx context.Context, ticket, id string) (AttachmentF
 // TrackedAttachment returns a file of the feedback a tracking link names.
 // No role: the token is the authority.
 func (db *DB) TrackedAttachment(ctx context.Context, token, id string) (AttachmentFile, error) {
-	var f AttachmentFile
-	err := db.write(ctx, func(tx *Tx) error {
-		tid, err := tx.trackedTicket(token)
-		if err != nil {
-			return err
-		}
-		f, err = readAttachment(tx.ctx, tx, tid, id)
-		return err
-	})
-	return f, err
+	tid, err := trackedTicket(ctx, db.ro, token)
+	if err != nil {
+		return AttachmentFile{}, err
+	}
+	return readAttachment(ctx, db.ro, tid, id)
 }
 
 // ReplyByTracking adds the submitter's public reply to their feedback; one

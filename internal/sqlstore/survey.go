@@ -127,35 +127,32 @@ var errBadSurvey = sqm.Errorf(sqm.ENOTFOUND, "This survey link is not valid.")
 // authority.
 func (db *DB) GetSurvey(ctx context.Context, token string) (SurveyView, error) {
 	var v SurveyView
-	err := db.write(ctx, func(tx *Tx) error {
-		parts, err := tx.checkSigned("survey", token, 1, errBadSurvey)
-		if err != nil {
-			return err
-		}
-		var tid int64
-		if err := tx.QueryRowContext(tx.ctx, `SELECT s.ticket_id, t.title, v.name FROM surveys s JOIN tickets t ON t.id = s.ticket_id
-			JOIN services v ON v.id = t.service_id WHERE s.id = $1`, parts[0]).Scan(&tid, &v.Title, &v.Service); errors.Is(err, sql.ErrNoRows) {
-			return errBadSurvey
-		} else if err != nil {
-			return fmt.Errorf("survey: %w", err)
-		}
-		s, err := tx.surveyByID(parts[0])
-		if err != nil {
-			return err
-		}
-		v.Survey = *s
-		return nil
-	})
-	return v, err
+	parts, err := checkToken(ctx, db.ro, "survey", token, 1, errBadSurvey)
+	if err != nil {
+		return v, err
+	}
+	var tid int64
+	if err := db.ro.QueryRowContext(ctx, `SELECT s.ticket_id, t.title, v.name FROM surveys s JOIN tickets t ON t.id = s.ticket_id
+		JOIN services v ON v.id = t.service_id WHERE s.id = $1`, parts[0]).Scan(&tid, &v.Title, &v.Service); errors.Is(err, sql.ErrNoRows) {
+		return v, errBadSurvey
+	} else if err != nil {
+		return v, fmt.Errorf("survey: %w", err)
+	}
+	s, err := surveyByID(ctx, db.ro, parts[0])
+	if err != nil {
+		return v, err
+	}
+	v.Survey = *s
+	return v, nil
 }
 
-func (tx *Tx) surveyByID(id int64) (*sqm.Survey, error) {
+func surveyByID(ctx context.Context, q querier, id int64) (*sqm.Survey, error) {
 	var (
 		sent, expires    int64
 		rating, answered sql.NullInt64
 		s                sqm.Survey
 	)
-	if err := tx.QueryRowContext(tx.ctx, `SELECT sent_at, expires_at, rating, comment, answered_at FROM surveys WHERE id = $1`, id).
+	if err := q.QueryRowContext(ctx, `SELECT sent_at, expires_at, rating, comment, answered_at FROM surveys WHERE id = $1`, id).
 		Scan(&sent, &expires, &rating, &s.Comment, &answered); err != nil {
 		return nil, fmt.Errorf("survey: %w", err)
 	}
@@ -164,9 +161,12 @@ func (tx *Tx) surveyByID(id int64) (*sqm.Survey, error) {
 		r := int(rating.Int64)
 		s.Rating = &r
 	}
-	var err error
-	s.Token, err = tx.signed("survey", id)
-	return &s, err
+	key, err := readSecret(ctx, q, "survey")
+	if err != nil {
+		return nil, err
+	}
+	s.Token = signWith(key, "survey", id)
+	return &s, nil
 }
 
 // AnswerSurvey records the one answer a survey takes. A rating of 1 or 2
@@ -183,7 +183,7 @@ func (db *DB) AnswerSurvey(ctx context.Context, token string, a sqm.SurveyAnswer
 		if err != nil {
 			return err
 		}
-		s, err := tx.surveyByID(parts[0])
+		s, err := surveyByID(tx.ctx, tx, parts[0])
 		if err != nil {
 			return err
 		}
