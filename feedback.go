@@ -89,7 +89,8 @@ func (f *NewFeedback) Validate() error {
 }
 
 // CheckEmail validates an optional bare e-mail address (no display name)
-// and returns it trimmed.
+// and returns it trimmed and in lower case, so that one person's address
+// is one address (the survey cap counts by it).
 func CheckEmail(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -102,7 +103,7 @@ func CheckEmail(field, s string) (string, error) {
 	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
 		return "", FieldError(field, "%q is not an e-mail address such as name@example.com.", s)
 	}
-	return s, nil
+	return strings.ToLower(s), nil
 }
 
 // FeedbackReceipt answers a submission: the ticket it opened and the

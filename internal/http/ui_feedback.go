@@ -41,7 +41,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	st, err := s.db.FeedbackStats(r.Context(), from, to)
+	st, err := s.db.FeedbackStats(r.Context(), from, to, r.URL.Query().Get("service_id"))
 	s.reply(w, r, http.StatusOK, st, err)
 }
 
@@ -106,7 +106,7 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request, p *page) {
 		s.uiError(w, r, p, err)
 		return
 	}
-	if d.Stats, err = s.db.FeedbackStats(ctx, d.From, d.To); err != nil {
+	if d.Stats, err = s.db.FeedbackStats(ctx, d.From, d.To, d.ServiceID); err != nil {
 		s.uiError(w, r, p, err)
 		return
 	}

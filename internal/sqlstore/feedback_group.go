@@ -211,9 +211,9 @@ func (db *DB) FeedbackGroups(ctx context.Context, from, to time.Time, serviceID 
 	return out, nil
 }
 
-// FeedbackStats counts the feedback opened in [from, to) by kind, service
-// and status. Viewers and up.
-func (db *DB) FeedbackStats(ctx context.Context, from, to time.Time) (sqm.FeedbackStats, error) {
+// FeedbackStats counts the feedback opened in [from, to) (of one service
+// when serviceID is set) by kind, service, status and week. Viewers and up.
+func (db *DB) FeedbackStats(ctx context.Context, from, to time.Time, serviceID string) (sqm.FeedbackStats, error) {
 	st := sqm.FeedbackStats{ByKind: map[string]int{}, ByService: map[string]int{}, ByStatus: map[string]int{}}
 	if err := sqm.Require(ctx, sqm.RoleViewer); err != nil {
 		return st, err
@@ -221,8 +221,18 @@ func (db *DB) FeedbackStats(ctx context.Context, from, to time.Time) (sqm.Feedba
 	if err := checkPeriod(from, to); err != nil {
 		return st, err
 	}
+	w := where{}
+	w.add("t.opened_at >= ?", ms(from))
+	w.add("t.opened_at < ?", ms(to))
+	if serviceID != "" {
+		sid, err := refID("service_id", "Service", serviceID)
+		if err != nil {
+			return st, err
+		}
+		w.add("t.service_id = ?", sid.Int64)
+	}
 	rows, err := db.ro.QueryContext(ctx, `SELECT f.kind, s.name, t.status, count(*) FROM feedback f JOIN tickets t ON t.id = f.ticket_id
-		JOIN services s ON s.id = t.service_id WHERE t.opened_at >= $1 AND t.opened_at < $2 GROUP BY f.kind, s.name, t.status`, ms(from), ms(to))
+		JOIN services s ON s.id = t.service_id`+w.sql()+` GROUP BY f.kind, s.name, t.status`, w.args...)
 	if err != nil {
 		return st, fmt.Errorf("feedback stats: %w", err)
 	}
@@ -247,8 +257,8 @@ func (db *DB) FeedbackStats(ctx context.Context, from, to time.Time) (sqm.Feedba
 	for at := from; at.Before(to); at = at.Add(7 * 24 * time.Hour) {
 		st.Weeks = append(st.Weeks, sqm.WeekCount{Start: at})
 	}
-	wrows, err := db.ro.QueryContext(ctx, `SELECT (t.opened_at - $1) / $3, count(*) FROM feedback f JOIN tickets t ON t.id = f.ticket_id
-		WHERE t.opened_at >= $1 AND t.opened_at < $2 GROUP BY 1`, ms(from), ms(to), week)
+	wrows, err := db.ro.QueryContext(ctx, `SELECT (t.opened_at - `+w.arg(ms(from))+`) / `+w.arg(week)+`, count(*) FROM feedback f
+		JOIN tickets t ON t.id = f.ticket_id`+w.sql()+` GROUP BY 1`, w.args...)
 	if err != nil {
 		return st, fmt.Errorf("feedback stats: %w", err)
 	}

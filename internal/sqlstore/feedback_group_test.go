@@ -80,7 +80,10 @@ func TestFeedbackGroups(t *testing.T) {
 		_, err = e.db.FeedbackGroups(e.ctx, to, from, "")
 		wantCode(t, err, sqm.EINVALID, "to")
 
-		st, err := e.db.FeedbackStats(e.ctx, from, to)
+		if st, err := e.db.FeedbackStats(e.ctx, from, to, web.ID); err != nil || st.Total != 1 || st.Weeks[1].Count != 1 {
+			t.Fatalf("stats of one service: %+v %v", st, err)
+		}
+		st, err := e.db.FeedbackStats(e.ctx, from, to, "")
 		if err != nil || st.Total != 5 || st.ByKind["bug"] != 3 || st.ByService["App"] != 4 || st.ByStatus["new"] != 5 {
 			t.Fatalf("stats: %+v %v", st, err)
 		}
