@@ -86,33 +86,16 @@ func (db *DB) surveyPolicy() sqm.SurveyPolicy {
 // surveyOf returns a ticket's latest survey, nil when it has none, with its
 // token.
 func surveyOf(ctx context.Context, q querier, ticket int64) (*sqm.Survey, error) {
-	var (
-		id, sent, expires int64
-		rating, answered  sql.NullInt64
-		s                 sqm.Survey
-	)
-	err := q.QueryRowContext(ctx, `SELECT id, sent_at, expires_at, rating, comment, answered_at FROM surveys
-		WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`, ticket).Scan(&id, &sent, &expires, &rating, &s.Comment, &answered)
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM surveys WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`, ticket).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("survey: %w", err)
 	}
-	s.SentAt, s.ExpiresAt, s.AnsweredAt = fromMS(sent), fromMS(expires), fromNullMS(answered)
-	if rating.Valid {
-		r := int(rating.Int64)
-		s.Rating = &r
-	}
-	key, err := readSecret(ctx, q, "survey")
-	if err != nil {
-		return nil, err
-	}
-	s.Token = signWith(key, "survey", id)
-	return &s, nil
+	return surveyByID(ctx, q, id)
 }
-
-func (tx *Tx) latestSurvey(ticket int64) (*sqm.Survey, error) { return surveyOf(tx.ctx, tx, ticket) }
 
 // SurveyView is a survey with what its page shows of the ticket.
 type SurveyView struct {
